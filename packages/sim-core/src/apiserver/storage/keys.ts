@@ -1,0 +1,74 @@
+/**
+ * Where kube-apiserver keeps each resource in etcd. The prefix is the storage prefix ("/registry",
+ * as k3s leaves it) and the resource's etcd path, which for most resources is its name but not
+ * for all: nodes live under /registry/minions, services under /registry/services/specs, and
+ * endpoints under /registry/services/endpoints (historical names kept for compatibility).
+ * Namespaced objects: <prefix>/<path>/<namespace>/<name>; cluster-scoped: <prefix>/<path>/<name>.
+ *
+ * Upstream: pkg/registry/core/node/storage/storage.go (DefaultQualifiedResource "nodes",
+ * store KeyRootFunc "/minions"), pkg/registry/core/service/storage/storage.go ("/services/specs"),
+ * pkg/registry/core/endpoint/storage/storage.go ("/services/endpoints"),
+ * k8s.io/apiserver/pkg/registry/generic/registry/store.go (NamespaceKeyFunc, NoNamespaceKeyFunc).
+ */
+
+export const STORAGE_PREFIX = '/registry';
+
+export interface ResourceDef {
+  resource: string;
+  kind: string;
+  listKind: string;
+  group: string;
+  version: string;
+  namespaced: boolean;
+  etcdPath: string;
+  shortNames?: string[];
+  verbs: string[];
+}
+
+const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
+
+function def(resource: string, kind: string, group: string, version: string, namespaced: boolean, etcdPath = resource, shortNames?: string[]): ResourceDef {
+  return { resource, kind, listKind: `${kind}List`, group, version, namespaced, etcdPath, shortNames, verbs: ALL_VERBS };
+}
+
+export const RESOURCES: ResourceDef[] = [
+  def('namespaces', 'Namespace', '', 'v1', false, 'namespaces', ['ns']),
+  def('nodes', 'Node', '', 'v1', false, 'minions', ['no']),
+  def('pods', 'Pod', '', 'v1', true, 'pods', ['po']),
+  def('services', 'Service', '', 'v1', true, 'services/specs', ['svc']),
+  def('endpoints', 'Endpoints', '', 'v1', true, 'services/endpoints', ['ep']),
+  def('events', 'Event', '', 'v1', true, 'events', ['ev']),
+  def('serviceaccounts', 'ServiceAccount', '', 'v1', true, 'serviceaccounts', ['sa']),
+  def('secrets', 'Secret', '', 'v1', true),
+  def('configmaps', 'ConfigMap', '', 'v1', true, 'configmaps', ['cm']),
+  def('deployments', 'Deployment', 'apps', 'v1', true, 'deployments', ['deploy']),
+  def('replicasets', 'ReplicaSet', 'apps', 'v1', true, 'replicasets', ['rs']),
+  def('daemonsets', 'DaemonSet', 'apps', 'v1', true, 'daemonsets', ['ds']),
+  def('endpointslices', 'EndpointSlice', 'discovery.k8s.io', 'v1', true),
+  def('leases', 'Lease', 'coordination.k8s.io', 'v1', true),
+  def('roles', 'Role', 'rbac.authorization.k8s.io', 'v1', true),
+  def('rolebindings', 'RoleBinding', 'rbac.authorization.k8s.io', 'v1', true),
+  def('clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io', 'v1', false),
+  def('clusterrolebindings', 'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', false),
+];
+
+export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.resource === resource);
+}
+
+export function resourceForKind(apiVersion: string, kind: string): ResourceDef | undefined {
+  const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
+  return RESOURCES.find((r) => r.group === group && r.version === version && r.kind === kind);
+}
+
+export const apiVersionOf = (r: ResourceDef): string => (r.group ? `${r.group}/${r.version}` : r.version);
+
+/** The etcd key of one object. */
+export function objectKey(r: ResourceDef, namespace: string | undefined, name: string): string {
+  return r.namespaced ? `${STORAGE_PREFIX}/${r.etcdPath}/${namespace}/${name}` : `${STORAGE_PREFIX}/${r.etcdPath}/${name}`;
+}
+
+/** The etcd key prefix of a list: every namespace (namespace "") or one. Ends with "/". */
+export function listPrefix(r: ResourceDef, namespace: string): string {
+  return r.namespaced && namespace ? `${STORAGE_PREFIX}/${r.etcdPath}/${namespace}/` : `${STORAGE_PREFIX}/${r.etcdPath}/`;
+}

@@ -1,0 +1,12 @@
+export * from './kernel/time';
+export * from './kernel/rng';
+export * from './kernel/trace';
+export * from './kernel/model';
+export * from './kernel/kernel';
+export * from './kernel/simulation';
+export * from './kernel/event-queue';
+export * from './scenarios/index';
+export * from './flows/index';
+export * from './flows/run-flow';
+export { printTable } from './client/kubectl';
+export { tabwrite } from './client/tabwriter';

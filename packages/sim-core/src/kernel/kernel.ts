@@ -1,0 +1,488 @@
+/**
+ * The deterministic kernel: one event queue ordered by (time, sequence), processes that are pure
+ * step functions, links between hosts with latency, jitter, loss, partition and pause, faults on
+ * processes (crash, pause, stop), and the trace. Everything mutable lives in `KernelState`, plain
+ * data, so a checkpoint is a structuredClone and seeking is restore-then-replay.
+ */
+import { EventQueue } from './event-queue';
+import type { Input, Model, Output, StepEnv } from './model';
+import { RngStreams } from './rng';
+import { Trace, type TraceEntry } from './trace';
+
+export type ProcessStatus = 'running' | 'paused' | 'crashed' | 'stopped';
+
+export interface Message {
+  id: number;
+  from: string;
+  to: string;
+  kind: string;
+  payload: unknown;
+  sentAt: number;
+}
+
+export type Fault =
+  | { kind: 'kill'; target: string }
+  | { kind: 'restart'; target: string }
+  | { kind: 'stop'; target: string }
+  | { kind: 'pause'; target: string }
+  | { kind: 'resume'; target: string }
+  | { kind: 'partition'; hosts: string[] }
+  | { kind: 'heal'; hosts?: string[] }
+  | { kind: 'link'; from: string; to: string; latencyUs?: number; jitterUs?: number; loss?: number; bidirectional?: boolean }
+  | { kind: 'pause-link'; from: string; to: string }
+  | { kind: 'resume-link'; from: string; to: string }
+  | { kind: 'wipe'; target: string };
+
+/** Something from outside the simulation, at a time: a fault or a learner's command. */
+export type SimInput =
+  | { atUs: number; type: 'fault'; fault: Fault }
+  | { atUs: number; type: 'command'; to: string; kind: string; payload?: unknown };
+
+type Entry =
+  | { t: number; seq: number; kind: 'deliver'; msg: Message }
+  | { t: number; seq: number; kind: 'timer'; proc: string; name: string; epoch: number; gen: number; data?: unknown }
+  | { t: number; seq: number; kind: 'input'; input: SimInput }
+  | { t: number; seq: number; kind: 'start'; proc: string; epoch: number }
+  | { t: number; seq: number; kind: 'note'; proc: string; note: string; data: unknown };
+
+export interface HostInfo {
+  name: string;
+  ip: string;
+  role: string;
+}
+
+export interface LinkState {
+  latencyUs: number;
+  jitterUs: number;
+  loss: number;
+  /** Deliveries on a link keep their order (TCP): none lands before the previous one. */
+  lastUs: number;
+  paused: boolean;
+  held: Message[];
+}
+
+export interface ProcessRecord {
+  id: string;
+  host: string;
+  model: string;
+  status: ProcessStatus;
+  state: unknown;
+  persisted: Map<string, unknown>;
+  /** Bumped on crash and restart: timers and starts from an earlier life are ignored. */
+  epoch: number;
+  /** Generation of each named timer: re-arming or cancelling makes the older entry stale. */
+  timerGen: Record<string, number>;
+  pausedAtUs: number | null;
+  /** Deliveries and timer firings that arrived while paused, replayed on resume. */
+  held: Entry[];
+}
+
+export interface KernelState {
+  nowUs: number;
+  seq: number;
+  msgSeq: number;
+  queue: Entry[];
+  hosts: Record<string, HostInfo>;
+  processes: Record<string, ProcessRecord>;
+  links: Record<string, LinkState>;
+  partitions: string[][];
+  rng: Record<string, number[]>;
+}
+
+export interface KernelOptions {
+  seed: number;
+  /** Calendar time of t=0, in Unix milliseconds. */
+  epochMs: number;
+  /** Link used between hosts that have no link of their own. */
+  defaultLink?: { latencyUs: number; jitterUs: number; loss?: number };
+  /** Delivery between two processes of one host. */
+  loopbackUs?: number;
+}
+
+export class Kernel {
+  readonly trace = new Trace();
+  readonly rng: RngStreams;
+  private models = new Map<string, Model>();
+  state: KernelState;
+  private queue: EventQueue<Entry>;
+
+  constructor(readonly opts: KernelOptions) {
+    this.rng = new RngStreams(opts.seed);
+    this.state = {
+      nowUs: 0,
+      seq: 0,
+      msgSeq: 0,
+      queue: [],
+      hosts: {},
+      processes: {},
+      links: {},
+      partitions: [],
+      rng: {},
+    };
+    this.queue = new EventQueue(this.state.queue);
+  }
+
+  get now(): number {
+    return this.state.nowUs;
+  }
+
+  // ---- building ---------------------------------------------------------------------------
+
+  addHost(h: HostInfo): void {
+    this.state.hosts[h.name] = h;
+  }
+
+  /** Configure the link from one host to another (one direction). */
+  setLink(from: string, to: string, l: { latencyUs?: number; jitterUs?: number; loss?: number }): void {
+    const link = this.link(from, to);
+    if (l.latencyUs !== undefined) link.latencyUs = l.latencyUs;
+    if (l.jitterUs !== undefined) link.jitterUs = l.jitterUs;
+    if (l.loss !== undefined) link.loss = l.loss;
+  }
+
+  /** Add a process `<host>/<name>` running `model`; it starts at `atUs`. */
+  spawn(host: string, name: string, model: Model<any>, opts: { atUs?: number; persisted?: Map<string, unknown> } = {}): string {
+    if (!this.state.hosts[host]) throw new Error(`unknown host ${JSON.stringify(host)}`);
+    const id = `${host}/${name}`;
+    if (this.state.processes[id]) throw new Error(`process ${id} already exists`);
+    this.models.set(id, model as Model);
+    this.state.processes[id] = {
+      id,
+      host,
+      model: model.type,
+      status: 'stopped',
+      state: null,
+      persisted: opts.persisted ?? new Map(),
+      epoch: 0,
+      timerGen: {},
+      pausedAtUs: null,
+      held: [],
+    };
+    this.push({ t: opts.atUs ?? this.now, kind: 'start', proc: id, epoch: 0 });
+    return id;
+  }
+
+  /** Schedule an input from outside (fault or command). */
+  input(input: SimInput): void {
+    if (input.atUs < this.now) throw new Error(`input at ${input.atUs}µs is in the past (now ${this.now}µs)`);
+    this.push({ t: input.atUs, kind: 'input', input });
+  }
+
+  process(id: string): ProcessRecord {
+    const p = this.state.processes[id];
+    if (!p) throw new Error(`unknown process ${JSON.stringify(id)}`);
+    return p;
+  }
+
+  processState<S>(id: string): S {
+    return this.process(id).state as S;
+  }
+
+  // ---- running ----------------------------------------------------------------------------
+
+  /** Run every event with time ≤ untilUs; the clock then reads untilUs. */
+  runUntil(untilUs: number, onStep?: () => boolean | void): void {
+    for (;;) {
+      const next = this.queue.peek();
+      if (!next || next.t > untilUs) break;
+      this.queue.pop();
+      this.state.nowUs = next.t;
+      this.dispatch(next);
+      if (onStep && onStep() === false) return;
+    }
+    if (untilUs > this.state.nowUs) this.state.nowUs = untilUs;
+  }
+
+  /** Process exactly one event; false if the queue is empty. */
+  stepOne(): boolean {
+    const next = this.queue.pop();
+    if (!next) return false;
+    this.state.nowUs = next.t;
+    this.dispatch(next);
+    return true;
+  }
+
+  peekTime(): number | undefined {
+    return this.queue.peek()?.t;
+  }
+
+  get pending(): number {
+    return this.queue.size;
+  }
+
+  // ---- checkpoints ------------------------------------------------------------------------
+
+  snapshot(): KernelState {
+    this.state.rng = this.rng.snapshot();
+    return structuredClone(this.state);
+  }
+
+  restore(s: KernelState): void {
+    this.state = structuredClone(s);
+    this.queue = new EventQueue(this.state.queue);
+    this.rng.restore(this.state.rng);
+  }
+
+  // ---- internals --------------------------------------------------------------------------
+
+  private push(e: Omit<Entry, 'seq'>): void {
+    (e as Entry).seq = this.state.seq++;
+    this.queue.push(e as Entry);
+  }
+
+  private record(e: Omit<TraceEntry, 'i' | 't'>): void {
+    this.trace.record({ t: this.now, ...e });
+  }
+
+  private link(from: string, to: string): LinkState {
+    const key = `${from}>${to}`;
+    let l = this.state.links[key];
+    if (!l) {
+      const d = from === to ? { latencyUs: this.opts.loopbackUs ?? 20, jitterUs: 0, loss: 0 } : this.opts.defaultLink ?? { latencyUs: 250, jitterUs: 50, loss: 0 };
+      l = { latencyUs: d.latencyUs, jitterUs: d.jitterUs, loss: d.loss ?? 0, lastUs: 0, paused: false, held: [] };
+      this.state.links[key] = l;
+    }
+    return l;
+  }
+
+  private partitioned(a: string, b: string): boolean {
+    if (a === b) return false;
+    for (const side of this.state.partitions) {
+      const ina = side.includes(a);
+      const inb = side.includes(b);
+      if (ina !== inb) return true;
+    }
+    return false;
+  }
+
+  private env(p: ProcessRecord): StepEnv {
+    return {
+      now: this.now,
+      self: p.id,
+      host: p.host,
+      rng: this.rng.stream(`proc:${p.id}`),
+      epochMs: this.opts.epochMs,
+    };
+  }
+
+  private dispatch(e: Entry): void {
+    switch (e.kind) {
+      case 'start': {
+        const p = this.state.processes[e.proc];
+        if (!p || p.epoch !== e.epoch || p.status === 'running' || p.status === 'paused') return;
+        this.boot(p);
+        return;
+      }
+      case 'deliver':
+        this.deliver(e);
+        return;
+      case 'timer': {
+        const p = this.state.processes[e.proc];
+        if (!p || p.epoch !== e.epoch || p.timerGen[e.name] !== e.gen) return;
+        if (p.status === 'paused') {
+          p.held.push(e);
+          return;
+        }
+        if (p.status !== 'running') return;
+        this.record({ type: 'timer', from: p.id, kind: e.name });
+        this.stepProcess(p, { type: 'timer', name: e.name, data: e.data });
+        return;
+      }
+      case 'note': {
+        this.record({ type: 'note', from: e.proc, kind: e.note, data: e.data });
+        return;
+      }
+      case 'input':
+        this.applyInput(e.input);
+        return;
+    }
+  }
+
+  private boot(p: ProcessRecord): void {
+    const model = this.models.get(p.id)!;
+    p.status = 'running';
+    p.timerGen = {};
+    p.state = model.init(p.persisted, this.env(p));
+    this.record({ type: 'process', from: p.id, kind: 'started', data: { model: p.model, epoch: p.epoch } });
+    this.stepProcess(p, { type: 'start' });
+  }
+
+  private deliver(e: Extract<Entry, { kind: 'deliver' }>): void {
+    const msg = e.msg;
+    const p = this.state.processes[msg.to];
+    if (!p || p.status === 'crashed' || p.status === 'stopped') {
+      this.record({ type: 'drop', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: { reason: p ? `target ${p.status}` : 'no such process' } });
+      return;
+    }
+    if (p.status === 'paused') {
+      p.held.push(e);
+      return;
+    }
+    this.record({ type: 'deliver', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: msg.payload });
+    this.stepProcess(p, { type: 'message', from: msg.from, kind: msg.kind, payload: msg.payload, id: msg.id });
+  }
+
+  private stepProcess(p: ProcessRecord, input: Input): void {
+    const model = this.models.get(p.id)!;
+    const r = model.step(p.state, input, this.env(p));
+    p.state = r.state;
+    this.apply(p, r.outputs);
+  }
+
+  private apply(p: ProcessRecord, outputs: Output[]): void {
+    for (const o of outputs) {
+      switch (o.type) {
+        case 'send':
+          this.send(p, o.to, o.kind, o.payload, o.afterUs ?? 0);
+          break;
+        case 'timer': {
+          const gen = (p.timerGen[o.name] ?? 0) + 1;
+          p.timerGen[o.name] = gen;
+          this.push({ t: this.now + Math.max(0, Math.round(o.afterUs)), kind: 'timer', proc: p.id, name: o.name, epoch: p.epoch, gen, data: o.data });
+          break;
+        }
+        case 'cancel-timer':
+          p.timerGen[o.name] = (p.timerGen[o.name] ?? 0) + 1;
+          break;
+        case 'persist':
+          if (o.value === undefined) p.persisted.delete(o.key);
+          else p.persisted.set(o.key, structuredClone(o.value));
+          break;
+        case 'note':
+          if (o.afterUs && o.afterUs > 0) this.push({ t: this.now + Math.round(o.afterUs), kind: 'note', proc: p.id, note: o.kind, data: o.data });
+          else this.record({ type: 'note', from: p.id, kind: o.kind, data: o.data });
+          break;
+      }
+    }
+  }
+
+  private send(p: ProcessRecord, to: string, kind: string, payload: unknown, afterUs: number): void {
+    const target = this.state.processes[to];
+    const id = this.state.msgSeq++;
+    const leaveAt = this.now + Math.max(0, Math.round(afterUs));
+    const msg: Message = { id, from: p.id, to, kind, payload, sentAt: leaveAt };
+    this.record({ type: 'send', from: p.id, to, kind, id, data: afterUs > 0 ? { leavesAtUs: leaveAt } : undefined });
+    if (!target) {
+      this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'no such process' } });
+      return;
+    }
+    const fromHost = p.host;
+    const toHost = target.host;
+    if (this.partitioned(fromHost, toHost)) {
+      this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'partition' } });
+      return;
+    }
+    const link = this.link(fromHost, toHost);
+    const r = this.rng.stream(`link:${fromHost}>${toHost}`);
+    if (link.loss > 0 && r.chance(link.loss)) {
+      this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'loss' } });
+      return;
+    }
+    if (link.paused) {
+      link.held.push(msg);
+      return;
+    }
+    this.enqueueOnLink(link, msg, leaveAt, r);
+  }
+
+  private enqueueOnLink(link: LinkState, msg: Message, leaveAt: number, r = this.rng.stream('link')): void {
+    const jitter = link.jitterUs > 0 ? r.int(0, link.jitterUs) : 0;
+    const at = Math.max(leaveAt + link.latencyUs + jitter, link.lastUs);
+    link.lastUs = at;
+    this.push({ t: at, kind: 'deliver', msg });
+  }
+
+  private applyInput(input: SimInput): void {
+    if (input.type === 'command') {
+      const p = this.state.processes[input.to];
+      this.record({ type: 'input', to: input.to, kind: input.kind, data: input.payload });
+      if (!p || p.status !== 'running') return;
+      this.stepProcess(p, { type: 'command', kind: input.kind, payload: input.payload });
+      return;
+    }
+    const f = input.fault;
+    this.record({ type: 'fault', kind: f.kind, data: f });
+    switch (f.kind) {
+      case 'kill': {
+        const p = this.process(f.target);
+        if (p.status === 'crashed' || p.status === 'stopped') return;
+        p.status = 'crashed';
+        p.state = null;
+        p.held = [];
+        p.pausedAtUs = null;
+        p.epoch++;
+        this.record({ type: 'process', from: p.id, kind: 'crashed', data: { epoch: p.epoch } });
+        return;
+      }
+      case 'stop': {
+        const p = this.process(f.target);
+        if (p.status === 'stopped' || p.status === 'crashed') return;
+        p.status = 'stopped';
+        p.state = null;
+        p.held = [];
+        p.epoch++;
+        this.record({ type: 'process', from: p.id, kind: 'stopped', data: { epoch: p.epoch } });
+        return;
+      }
+      case 'restart': {
+        const p = this.process(f.target);
+        if (p.status === 'running' || p.status === 'paused') return;
+        p.epoch++;
+        this.push({ t: this.now, kind: 'start', proc: p.id, epoch: p.epoch });
+        return;
+      }
+      case 'wipe': {
+        const p = this.process(f.target);
+        p.persisted = new Map();
+        return;
+      }
+      case 'pause': {
+        const p = this.process(f.target);
+        if (p.status !== 'running') return;
+        p.status = 'paused';
+        p.pausedAtUs = this.now;
+        this.record({ type: 'process', from: p.id, kind: 'paused' });
+        return;
+      }
+      case 'resume': {
+        const p = this.process(f.target);
+        if (p.status !== 'paused') return;
+        const shift = this.now - (p.pausedAtUs ?? this.now);
+        p.status = 'running';
+        p.pausedAtUs = null;
+        this.record({ type: 'process', from: p.id, kind: 'resumed', data: { pausedUs: shift } });
+        const held = p.held;
+        p.held = [];
+        // The process's clock stopped: its timers fire `shift` later; held deliveries land now.
+        for (const h of held) {
+          if (h.kind === 'timer') this.push({ ...h, t: Math.max(this.now, h.t + shift) });
+          else this.push({ ...h, t: this.now });
+        }
+        return;
+      }
+      case 'partition':
+        this.state.partitions.push([...f.hosts].sort());
+        return;
+      case 'heal':
+        this.state.partitions = f.hosts ? this.state.partitions.filter((s) => s.join() !== [...f.hosts!].sort().join()) : [];
+        return;
+      case 'link': {
+        const set = { latencyUs: f.latencyUs, jitterUs: f.jitterUs, loss: f.loss };
+        this.setLink(f.from, f.to, set);
+        if (f.bidirectional) this.setLink(f.to, f.from, set);
+        return;
+      }
+      case 'pause-link':
+        this.link(f.from, f.to).paused = true;
+        return;
+      case 'resume-link': {
+        const l = this.link(f.from, f.to);
+        l.paused = false;
+        const held = l.held;
+        l.held = [];
+        for (const m of held) this.enqueueOnLink(l, m, this.now, this.rng.stream(`link:${f.from}>${f.to}`));
+        return;
+      }
+    }
+  }
+}

@@ -1,0 +1,316 @@
+/**
+ * What etcd holds when the Tower Fleet story begins: the objects a k3s v1.33.5 cluster of three
+ * nodes has after its first days — namespaces, the three Nodes, their Leases, the packaged
+ * add-ons k3s installs (CoreDNS, local-path-provisioner, metrics-server, Traefik with its
+ * ServiceLB DaemonSet, and the two completed helm-install Jobs), an nginx Deployment of 3 and the
+ * seed's "api" pod on worker-2 (10.42.2.8, Example 3), the default RBAC roles the flows use.
+ *
+ * Chosen here where the seed is silent (assumptions, listed in docs/fidelity/scenarios.md):
+ * 4 vCPU / 8 GiB per VM, Ubuntu 24.04.3 LTS, kernel 6.8.0-87-generic, containerd 2.1.4-k3s1, the
+ * cluster installed three days before t=0, random suffixes and uids drawn from the seed.
+ */
+import { rfc3339, type KubeObject } from '../objects/meta';
+import type { Rng } from '../kernel/rng';
+import { microTime } from '../client/lease-renewer';
+
+export const K3S_VERSION = 'v1.33.5+k3s1';
+export const EPOCH_MS = Date.UTC(2025, 10, 9, 12, 0, 0); // 2025-11-09T12:00:00Z, the seed's "Last Updated"
+export const INSTALLED_MS = EPOCH_MS - 3 * 24 * 3600_000 - 2 * 3600_000 - 46 * 60_000; // 3d2h46m before t=0
+
+export interface NodeSpec {
+  name: string;
+  ip: string;
+  podCIDR: string;
+  server: boolean;
+  /** Seconds after install that the node joined. */
+  joinedS: number;
+}
+
+export const TOWER_FLEET_NODES: NodeSpec[] = [
+  { name: 'k3s-master', ip: '10.89.97.201', podCIDR: '10.42.0.0/24', server: true, joinedS: 0 },
+  { name: 'k3s-worker-1', ip: '10.89.97.202', podCIDR: '10.42.1.0/24', server: false, joinedS: 412 },
+  { name: 'k3s-worker-2', ip: '10.89.97.203', podCIDR: '10.42.2.0/24', server: false, joinedS: 498 },
+];
+
+const at = (msAfterInstall: number) => rfc3339(INSTALLED_MS + msAfterInstall);
+
+function meta(rng: Rng, name: string, namespace: string | undefined, createdMs: number, extra: Record<string, unknown> = {}) {
+  return { name, ...(namespace ? { namespace } : {}), uid: rng.uuid(), creationTimestamp: rfc3339(createdMs), ...extra };
+}
+
+function vtepMac(rng: Rng): string {
+  const b = [0, 1, 2, 3, 4, 5].map(() => rng.int(0, 255));
+  b[0] = (b[0]! & 0xfe) | 0x02; // locally administered unicast, as the kernel's random_ether_addr
+  return b.map((x) => x.toString(16).padStart(2, '0')).join(':');
+}
+
+export function nodeObject(rng: Rng, n: NodeSpec): KubeObject {
+  const labels: Record<string, string> = {
+    'beta.kubernetes.io/arch': 'amd64',
+    'beta.kubernetes.io/instance-type': 'k3s',
+    'beta.kubernetes.io/os': 'linux',
+    'kubernetes.io/arch': 'amd64',
+    'kubernetes.io/hostname': n.name,
+    'kubernetes.io/os': 'linux',
+    'node.kubernetes.io/instance-type': 'k3s',
+  };
+  if (n.server) {
+    labels['node-role.kubernetes.io/control-plane'] = 'true';
+    labels['node-role.kubernetes.io/etcd'] = 'true';
+    labels['node-role.kubernetes.io/master'] = 'true';
+  }
+  const created = INSTALLED_MS + n.joinedS * 1000;
+  const cond = (type: string, status: string, reason: string, message: string) => ({
+    type,
+    status,
+    lastHeartbeatTime: rfc3339(EPOCH_MS - 31_000),
+    lastTransitionTime: rfc3339(created + 11_000),
+    reason,
+    message,
+  });
+  return {
+    apiVersion: 'v1',
+    kind: 'Node',
+    metadata: {
+      ...meta(rng, n.name, undefined, created),
+      labels,
+      annotations: {
+        'alpha.kubernetes.io/provided-node-ip': n.ip,
+        'flannel.alpha.coreos.com/backend-data': JSON.stringify({ VNI: 1, VtepMAC: vtepMac(rng) }),
+        'flannel.alpha.coreos.com/backend-type': 'vxlan',
+        'flannel.alpha.coreos.com/kube-subnet-manager': 'true',
+        'flannel.alpha.coreos.com/public-ip': n.ip,
+        'k3s.io/hostname': n.name,
+        'k3s.io/internal-ip': n.ip,
+        'k3s.io/node-args': JSON.stringify(n.server ? ['server', '--cluster-init'] : ['agent']),
+        'node.alpha.kubernetes.io/ttl': '0',
+        'volumes.kubernetes.io/controller-managed-attach-detach': 'true',
+      },
+    },
+    spec: { podCIDR: n.podCIDR, podCIDRs: [n.podCIDR], providerID: `k3s://${n.name}` },
+    status: {
+      capacity: { cpu: '4', 'ephemeral-storage': '81106868Ki', 'hugepages-2Mi': '0', memory: '8129880Ki', pods: '110' },
+      allocatable: { cpu: '4', 'ephemeral-storage': '78900296738', 'hugepages-2Mi': '0', memory: '8129880Ki', pods: '110' },
+      conditions: [
+        cond('MemoryPressure', 'False', 'KubeletHasSufficientMemory', 'kubelet has sufficient memory available'),
+        cond('DiskPressure', 'False', 'KubeletHasNoDiskPressure', 'kubelet has no disk pressure'),
+        cond('PIDPressure', 'False', 'KubeletHasSufficientPID', 'kubelet has sufficient PID available'),
+        cond('Ready', 'True', 'KubeletReady', 'kubelet is posting ready status'),
+      ],
+      addresses: [
+        { type: 'InternalIP', address: n.ip },
+        { type: 'Hostname', address: n.name },
+      ],
+      daemonEndpoints: { kubeletEndpoint: { Port: 10250 } },
+      nodeInfo: {
+        architecture: 'amd64',
+        bootID: rng.uuid(),
+        containerRuntimeVersion: 'containerd://2.1.4-k3s1',
+        kernelVersion: '6.8.0-87-generic',
+        kubeProxyVersion: K3S_VERSION,
+        kubeletVersion: K3S_VERSION,
+        machineID: rng.uuid().replace(/-/g, ''),
+        operatingSystem: 'linux',
+        osImage: 'Ubuntu 24.04.3 LTS',
+        systemUUID: rng.uuid(),
+      },
+    },
+  };
+}
+
+export function nodeLease(rng: Rng, n: NodeSpec, node: KubeObject): KubeObject {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: {
+      ...meta(rng, n.name, 'kube-node-lease', INSTALLED_MS + n.joinedS * 1000 + 2000),
+      ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: n.name, uid: node.metadata.uid! }],
+    },
+    spec: { holderIdentity: n.name, leaseDurationSeconds: 40, renewTime: microTime((EPOCH_MS - 7_400) * 1000 + 123_456) },
+  };
+}
+
+export function leaderLease(rng: Rng, name: string, holder: string): KubeObject {
+  return {
+    apiVersion: 'coordination.k8s.io/v1',
+    kind: 'Lease',
+    metadata: meta(rng, name, 'kube-system', INSTALLED_MS + 9_000),
+    spec: { holderIdentity: holder, leaseDurationSeconds: 15, acquireTime: microTime((INSTALLED_MS + 9_000) * 1000), renewTime: microTime((EPOCH_MS - 1_200) * 1000), leaseTransitions: 0 },
+  };
+}
+
+interface PodSpecIn {
+  name: string;
+  namespace: string;
+  node: string;
+  ip: string;
+  hostIP: string;
+  image: string;
+  container: string;
+  createdMs: number;
+  labels: Record<string, string>;
+  owner?: { kind: string; name: string; uid: string; apiVersion: string };
+  completed?: boolean;
+  restarts?: number;
+  ports?: { containerPort: number; name?: string; protocol: string }[];
+  requests?: Record<string, string>;
+  serviceAccount?: string;
+  priorityClassName?: string;
+}
+
+export function podObject(rng: Rng, p: PodSpecIn): KubeObject {
+  const started = p.createdMs + 4_000;
+  const t = (ms: number) => rfc3339(ms);
+  const ready = !p.completed;
+  const containerState = p.completed
+    ? { terminated: { exitCode: 0, reason: 'Completed', startedAt: t(started), finishedAt: t(started + 9_000), containerID: `containerd://${rng.uuid().replace(/-/g, '')}` } }
+    : { running: { startedAt: t(started) } };
+  const lastState = p.restarts ? { terminated: { exitCode: 1, reason: 'Error', startedAt: t(started - 30_000), finishedAt: t(started - 1_000), containerID: `containerd://${rng.uuid().replace(/-/g, '')}` } } : {};
+  return {
+    apiVersion: 'v1',
+    kind: 'Pod',
+    metadata: {
+      ...meta(rng, p.name, p.namespace, p.createdMs),
+      ...(p.owner ? { generateName: p.name.replace(/[a-z0-9]{5}$/, '') } : {}),
+      labels: p.labels,
+      ...(p.owner ? { ownerReferences: [{ ...p.owner, controller: true, blockOwnerDeletion: true }] } : {}),
+    },
+    spec: {
+      containers: [
+        {
+          name: p.container,
+          image: p.image,
+          imagePullPolicy: 'IfNotPresent',
+          ...(p.ports ? { ports: p.ports } : {}),
+          resources: p.requests ? { requests: p.requests } : {},
+          terminationMessagePath: '/dev/termination-log',
+          terminationMessagePolicy: 'File',
+          volumeMounts: [{ name: `kube-api-access-${rng.kubeString(5)}`, mountPath: '/var/run/secrets/kubernetes.io/serviceaccount', readOnly: true }],
+        },
+      ],
+      dnsPolicy: 'ClusterFirst',
+      enableServiceLinks: true,
+      nodeName: p.node,
+      preemptionPolicy: 'PreemptLowerPriority',
+      priority: p.priorityClassName ? 2000000000 : 0,
+      ...(p.priorityClassName ? { priorityClassName: p.priorityClassName } : {}),
+      restartPolicy: p.completed ? 'OnFailure' : 'Always',
+      schedulerName: 'default-scheduler',
+      securityContext: {},
+      serviceAccount: p.serviceAccount ?? 'default',
+      serviceAccountName: p.serviceAccount ?? 'default',
+      terminationGracePeriodSeconds: 30,
+      tolerations: [
+        { effect: 'NoExecute', key: 'node.kubernetes.io/not-ready', operator: 'Exists', tolerationSeconds: 300 },
+        { effect: 'NoExecute', key: 'node.kubernetes.io/unreachable', operator: 'Exists', tolerationSeconds: 300 },
+      ],
+    },
+    status: {
+      phase: p.completed ? 'Succeeded' : 'Running',
+      conditions: [
+        { type: 'PodReadyToStartContainers', status: p.completed ? 'False' : 'True', lastProbeTime: null, lastTransitionTime: t(started) },
+        { type: 'Initialized', status: 'True', lastProbeTime: null, lastTransitionTime: t(p.createdMs + 1_000), ...(p.completed ? { reason: 'PodCompleted' } : {}) },
+        { type: 'Ready', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t(started + 1_000), ...(p.completed ? { reason: 'PodCompleted' } : {}) },
+        { type: 'ContainersReady', status: ready ? 'True' : 'False', lastProbeTime: null, lastTransitionTime: t(started + 1_000), ...(p.completed ? { reason: 'PodCompleted' } : {}) },
+        { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: t(p.createdMs) },
+      ],
+      containerStatuses: [
+        {
+          name: p.container,
+          image: p.image.includes('/') ? p.image : `docker.io/library/${p.image}`,
+          imageID: `docker.io/library/${p.container}@sha256:${rng.uuid().replace(/-/g, '')}${rng.uuid().replace(/-/g, '')}`,
+          containerID: `containerd://${rng.uuid().replace(/-/g, '')}${rng.uuid().replace(/-/g, '')}`,
+          ready,
+          restartCount: p.restarts ?? 0,
+          started: ready,
+          state: containerState,
+          lastState,
+        },
+      ],
+      hostIP: p.hostIP,
+      hostIPs: [{ ip: p.hostIP }],
+      podIP: p.ip,
+      podIPs: [{ ip: p.ip }],
+      qosClass: p.requests ? 'Burstable' : 'BestEffort',
+      startTime: t(p.createdMs + 1_000),
+    },
+  };
+}
+
+export function namespaceObject(rng: Rng, name: string, createdMs: number): KubeObject {
+  return { apiVersion: 'v1', kind: 'Namespace', metadata: { ...meta(rng, name, undefined, createdMs), labels: { 'kubernetes.io/metadata.name': name } }, spec: { finalizers: ['kubernetes'] }, status: { phase: 'Active' } };
+}
+
+/** Default RBAC the flows exercise: upstream's bootstrap policy, the parts the lab uses so far. */
+export function rbacObjects(rng: Rng): KubeObject[] {
+  const created = INSTALLED_MS + 1_500;
+  const role = (name: string, rules: unknown[]): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRole',
+    metadata: { ...meta(rng, name, undefined, created), annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' }, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+    rules,
+  });
+  const binding = (name: string, roleName: string, subjects: unknown[]): KubeObject => ({
+    apiVersion: 'rbac.authorization.k8s.io/v1',
+    kind: 'ClusterRoleBinding',
+    metadata: { ...meta(rng, name, undefined, created), annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' }, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } },
+    roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: roleName },
+    subjects,
+  });
+  const readVerbs = ['get', 'list', 'watch'];
+  return [
+    role('cluster-admin', [
+      { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
+      { nonResourceURLs: ['*'], verbs: ['*'] },
+    ]),
+    role('view', [
+      { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'], verbs: readVerbs },
+      { apiGroups: [''], resources: ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status'], verbs: readVerbs },
+      { apiGroups: [''], resources: ['namespaces'], verbs: readVerbs },
+      { apiGroups: ['apps'], resources: ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status'], verbs: readVerbs },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: readVerbs },
+    ]),
+    role('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
+    role('system:kube-scheduler', [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resourceNames: ['kube-scheduler'], resources: ['leases'], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['bindings', 'pods/binding'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+    ]),
+    role('system:kube-controller-manager', [
+      { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
+      { apiGroups: ['coordination.k8s.io'], resourceNames: ['kube-controller-manager'], resources: ['leases'], verbs: ['get', 'update'] },
+      { apiGroups: ['*'], resources: ['*'], verbs: ['list', 'watch'] },
+    ]),
+    binding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),
+    binding('system:public-info-viewer', 'system:public-info-viewer', [
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' },
+      { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:unauthenticated' },
+    ]),
+    binding('system:kube-scheduler', 'system:kube-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
+    binding('system:kube-controller-manager', 'system:kube-controller-manager', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }]),
+  ];
+}
+
+export function serviceObject(rng: Rng, name: string, namespace: string, clusterIP: string, ports: { name?: string; port: number; targetPort: number | string; protocol: string }[], selector: Record<string, string> | undefined, createdMs: number, labels: Record<string, string> = {}): KubeObject {
+  return {
+    apiVersion: 'v1',
+    kind: 'Service',
+    metadata: { ...meta(rng, name, namespace, createdMs), labels },
+    spec: {
+      clusterIP,
+      clusterIPs: [clusterIP],
+      internalTrafficPolicy: 'Cluster',
+      ipFamilies: ['IPv4'],
+      ipFamilyPolicy: 'SingleStack',
+      ports,
+      ...(selector ? { selector } : {}),
+      sessionAffinity: 'None',
+      type: 'ClusterIP',
+    },
+    status: { loadBalancer: {} },
+  };
+}
+
+export { at as afterInstall };

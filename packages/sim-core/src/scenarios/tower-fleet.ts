@@ -1,0 +1,177 @@
+/**
+ * Tower Fleet, the seed's cluster ("Our Cluster Layout"): k3s-master 10.89.97.201 runs the
+ * control plane — kube-apiserver on 6443, embedded etcd on 2379/2380 (one member, started with
+ * --cluster-init), kube-scheduler, kube-controller-manager — and, like both workers
+ * (k3s-worker-1 10.89.97.202, k3s-worker-2 10.89.97.203), kubelet on 10250, kube-proxy and
+ * containerd. Pods get 10.42.0.0/16 split into a /24 per node; services 10.43.0.0/16. The
+ * learner's laptop (10.89.97.10, an address the seed does not give) runs kubectl with the k3s
+ * admin kubeconfig. Nodes share one LAN: <1 ms between them, as the seed says.
+ */
+import { makeKubeApiserver, encodeForStorage } from '../apiserver/kube-apiserver';
+import type { Certificate } from '../apiserver/authn/x509';
+import { objectKey, resourceForKind } from '../apiserver/storage/keys';
+import { k3sKubeconfig } from '../client/kubeconfig';
+import { makeKubectl } from '../client/kubectl';
+import { etcdServer, walKey } from '../etcd/etcd-server';
+import { KV_PUT, type EtcdRequest } from '../etcd/rpc';
+import { Kernel } from '../kernel/kernel';
+import { seconds } from '../kernel/time';
+import { makeLeaseHolder } from '../node/kubelet';
+import { makeIdleAgent } from '../node/placeholder-agent';
+import { rfc3339, type KubeObject } from '../objects/meta';
+import { registerScenario, type BuiltScenario, type Topology } from './scenario';
+import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, leaderLease, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject } from './tower-fleet-objects';
+
+export const LAPTOP = { name: 'laptop', ip: '10.89.97.10' };
+const CA_TS = Math.floor(INSTALLED_MS / 1000);
+export const CLIENT_CA = `k3s-client-ca@${CA_TS}`;
+export const SERVER_CA = `k3s-server-ca@${CA_TS}`;
+
+function clientCert(cn: string, o: string[], serial: string): Certificate {
+  return { subject: { CN: cn, O: o }, issuer: { CN: CLIENT_CA }, serial, notBefore: rfc3339(INSTALLED_MS - 60_000), notAfter: rfc3339(INSTALLED_MS + 365 * 24 * 3600_000), extKeyUsage: ['clientAuth'] };
+}
+
+export const ADMIN_CERT = clientCert('system:admin', ['system:masters'], '4a1f9c2e7d3b5a60');
+
+export const SERVING_CERT: Certificate = {
+  subject: { CN: 'k3s', O: ['k3s'] },
+  issuer: { CN: SERVER_CA },
+  serial: '2c5e8b1d9f0a4736',
+  notBefore: rfc3339(INSTALLED_MS - 60_000),
+  notAfter: rfc3339(INSTALLED_MS + 365 * 24 * 3600_000),
+  extKeyUsage: ['serverAuth'],
+  dnsNames: ['k3s-master', 'kubernetes', 'kubernetes.default', 'kubernetes.default.svc', 'kubernetes.default.svc.cluster.local', 'localhost'],
+  ipAddresses: ['10.43.0.1', '10.89.97.201', '127.0.0.1', '::1'],
+};
+
+export const KUBECONFIG_PATH = '~/.kube/config';
+
+function bootstrapObjects(k: Kernel): KubeObject[] {
+  const rng = k.rng.stream('scenario:tower-fleet');
+  const objs: KubeObject[] = [];
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) objs.push(namespaceObject(rng, ns, INSTALLED_MS + 1_000));
+  objs.push(...rbacObjects(rng));
+  const nodes = TOWER_FLEET_NODES.map((n) => nodeObject(rng, n));
+  objs.push(...nodes);
+  TOWER_FLEET_NODES.forEach((n, i) => objs.push(nodeLease(rng, n, nodes[i]!)));
+  objs.push(leaderLease(rng, 'kube-scheduler', `k3s-master_${rng.uuid()}`));
+  objs.push(leaderLease(rng, 'kube-controller-manager', `k3s-master_${rng.uuid()}`));
+  objs.push(serviceObject(rng, 'kubernetes', 'default', '10.43.0.1', [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }], undefined, INSTALLED_MS + 2_000, { component: 'apiserver', provider: 'kubernetes' }));
+  objs.push(serviceObject(rng, 'kube-dns', 'kube-system', '10.43.0.10', [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' }, { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' }], { 'k8s-app': 'kube-dns' }, INSTALLED_MS + 8_000, { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }));
+
+  // Pods: the k3s packaged add-ons, then the learner's workloads.
+  const [master, w1, w2] = TOWER_FLEET_NODES as [typeof TOWER_FLEET_NODES[0], typeof TOWER_FLEET_NODES[0], typeof TOWER_FLEET_NODES[0]];
+  const owner = (kind: string, name: string) => ({ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, name, uid: rng.uuid() });
+  const rsName = (deploy: string) => `${deploy}-${rng.kubeString(10)}`;
+  const pod = (base: string, suffix: string) => `${base}-${suffix}`;
+  const sys = INSTALLED_MS + 9_000;
+  const corednsRs = rsName('coredns');
+  const lppRs = rsName('local-path-provisioner');
+  const msRs = rsName('metrics-server');
+  const traefikRs = rsName('traefik');
+  const svclbHash = rng.kubeString(8);
+  const nginxRs = rsName('nginx');
+  const apiRs = rsName('api');
+  const nginxCreated = EPOCH_MS - 2 * 24 * 3600_000 - 5 * 3600_000;
+  const apiCreated = EPOCH_MS - 26 * 3600_000 - 12 * 60_000;
+  const specs = [
+    { name: pod(corednsRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.2', image: 'rancher/mirrored-coredns-coredns:1.12.3', container: 'coredns', createdMs: sys, labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': corednsRs.split('-').pop()! }, owner: owner('ReplicaSet', corednsRs), ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }], requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'coredns', priorityClassName: 'system-cluster-critical' },
+    { name: pod(lppRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.3', image: 'rancher/local-path-provisioner:v0.0.31', container: 'local-path-provisioner', createdMs: sys, labels: { app: 'local-path-provisioner', 'pod-template-hash': lppRs.split('-').pop()! }, owner: owner('ReplicaSet', lppRs), serviceAccount: 'local-path-provisioner-service-account', priorityClassName: 'system-node-critical' },
+    { name: pod(msRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.4', image: 'rancher/mirrored-metrics-server:v0.8.0', container: 'metrics-server', createdMs: sys, labels: { 'k8s-app': 'metrics-server', 'pod-template-hash': msRs.split('-').pop()! }, owner: owner('ReplicaSet', msRs), requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'metrics-server', priorityClassName: 'system-node-critical' },
+    { name: pod('helm-install-traefik-crd', rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.5', image: 'rancher/klipper-helm:v0.9.8-build20250709', container: 'helm', createdMs: sys, labels: { 'batch.kubernetes.io/job-name': 'helm-install-traefik-crd', 'job-name': 'helm-install-traefik-crd' }, owner: owner('Job', 'helm-install-traefik-crd'), completed: true, serviceAccount: 'helm-traefik-crd' },
+    { name: pod('helm-install-traefik', rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.6', image: 'rancher/klipper-helm:v0.9.8-build20250709', container: 'helm', createdMs: sys, labels: { 'batch.kubernetes.io/job-name': 'helm-install-traefik', 'job-name': 'helm-install-traefik' }, owner: owner('Job', 'helm-install-traefik'), completed: true, restarts: 1, serviceAccount: 'helm-traefik' },
+    { name: pod(traefikRs, rng.kubeString(5)), namespace: 'kube-system', node: w1, ip: '10.42.1.3', image: 'rancher/mirrored-library-traefik:3.3.6', container: 'traefik', createdMs: sys + 41_000, labels: { 'app.kubernetes.io/instance': 'traefik-kube-system', 'app.kubernetes.io/name': 'traefik', 'pod-template-hash': traefikRs.split('-').pop()! }, owner: owner('ReplicaSet', traefikRs), ports: [{ containerPort: 8000, name: 'web', protocol: 'TCP' }, { containerPort: 8443, name: 'websecure', protocol: 'TCP' }], serviceAccount: 'traefik', priorityClassName: 'system-cluster-critical' },
+    ...[master, w1, w2].map((n, i) => ({ name: pod(`svclb-traefik-${svclbHash}`, rng.kubeString(5)), namespace: 'kube-system', node: n, ip: `10.42.${i}.${i === 0 ? 7 : 2}`, image: 'rancher/klipper-lb:v0.4.13', container: 'lb-tcp-80', createdMs: sys + 40_000 + n.joinedS * 1000, labels: { app: `svclb-traefik-${svclbHash}`, 'svccontroller.k3s.cattle.io/svcname': 'traefik', 'svccontroller.k3s.cattle.io/svcnamespace': 'kube-system' }, owner: owner('DaemonSet', `svclb-traefik-${svclbHash}`), ports: [{ containerPort: 80, name: 'lb-tcp-80', protocol: 'TCP' }] })),
+    // The learner's workloads: nginx ×3 (the seed's create-deployment placement) and the seed's "api" pod.
+    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: w1, ip: '10.42.1.5', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
+    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: w2, ip: '10.42.2.7', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
+    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: master, ip: '10.42.0.8', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
+    { name: pod(apiRs, rng.kubeString(5)), namespace: 'default', node: w2, ip: '10.42.2.8', image: 'hashicorp/http-echo:1.0', container: 'api', createdMs: apiCreated, labels: { app: 'api', 'pod-template-hash': apiRs.split('-').pop()! }, owner: owner('ReplicaSet', apiRs), ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+  ];
+  for (const s of specs) objs.push(podObject(rng, { ...s, node: s.node.name, hostIP: s.node.ip }));
+  objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
+  objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
+  return objs;
+}
+
+/** etcd's WAL as it stands at t=0: one Put per object, in the order the cluster created them. */
+function bootstrapWal(objs: KubeObject[]): Map<string, unknown> {
+  const wal = new Map<string, unknown>();
+  wal.set('member/id', '8e9e05c52164694d');
+  wal.set('member/cluster-id', 'cdf818194e3a8c32');
+  wal.set('raft/term', 2);
+  objs.forEach((o, i) => {
+    const def = resourceForKind(o.apiVersion, o.kind);
+    if (!def) throw new Error(`tower-fleet: no storage for ${o.apiVersion} ${o.kind}`);
+    const req: EtcdRequest = { method: KV_PUT, reqId: `bootstrap-${i}`, request: { key: objectKey(def, o.metadata.namespace, o.metadata.name), value: encodeForStorage(o) } };
+    wal.set(walKey(i + 1), req);
+  });
+  return wal;
+}
+
+export const towerFleet = registerScenario({
+  name: 'tower-fleet',
+  description: "The seed's homelab: k3s-master (10.89.97.201) with the control plane and embedded etcd, k3s-worker-1 (.202) and k3s-worker-2 (.203); k3s v1.33.5",
+  kernelOptions: (seed) => ({ seed, epochMs: EPOCH_MS, defaultLink: { latencyUs: 250, jitterUs: 60 }, loopbackUs: 20 }),
+  build(k: Kernel): BuiltScenario {
+    const objs = bootstrapObjects(k);
+    k.addHost({ name: LAPTOP.name, ip: LAPTOP.ip, role: 'client' });
+    for (const n of TOWER_FLEET_NODES) k.addHost({ name: n.name, ip: n.ip, role: n.server ? 'server' : 'agent' });
+    // The laptop is on the same LAN, a Wi-Fi hop away.
+    k.setLink('laptop', 'k3s-master', { latencyUs: 900, jitterUs: 300 });
+    k.setLink('k3s-master', 'laptop', { latencyUs: 900, jitterUs: 300 });
+
+    const apiserver = 'k3s-master/kube-apiserver';
+    const etcd = 'k3s-master/etcd';
+    k.spawn('k3s-master', 'etcd', etcdServer, { persisted: bootstrapWal(objs) });
+    k.spawn('k3s-master', 'kube-apiserver', makeKubeApiserver({ etcd, clientCA: CLIENT_CA, servingCert: SERVING_CERT, advertiseAddress: '10.89.97.201', port: 6443 }));
+    const leader = (component: string, user: string) =>
+      makeLeaseHolder(component, {
+        apiserver,
+        serverName: '127.0.0.1',
+        cert: clientCert(user, [], `${component}-cert`),
+        userAgent: `${component}/${K3S_VERSION} (linux/amd64) kubernetes/${component === 'kube-scheduler' ? 'leader-election' : 'leader-election'}`,
+        lease: { name: component, namespace: 'kube-system', holderIdentity: (objs.find((o) => o.kind === 'Lease' && o.metadata.name === component)!.spec as { holderIdentity: string }).holderIdentity, leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 },
+      });
+    k.spawn('k3s-master', 'kube-scheduler', leader('kube-scheduler', 'system:kube-scheduler'));
+    k.spawn('k3s-master', 'kube-controller-manager', leader('kube-controller-manager', 'system:kube-controller-manager'));
+    for (const n of TOWER_FLEET_NODES) {
+      k.spawn(
+        n.name,
+        'kubelet',
+        makeLeaseHolder('kubelet', {
+          apiserver,
+          serverName: n.server ? '127.0.0.1' : '10.89.97.201',
+          cert: clientCert(`system:node:${n.name}`, ['system:nodes'], `kubelet-${n.name}`),
+          userAgent: `k3s/${K3S_VERSION} (linux/amd64) kubernetes/kubelet`,
+          lease: { name: n.name, namespace: 'kube-node-lease', holderIdentity: n.name, leaseDurationSeconds: 40, periodUs: seconds(10), jitterFactor: 0.04 },
+        }),
+      );
+      k.spawn(n.name, 'kube-proxy', makeIdleAgent('kube-proxy', K3S_VERSION));
+      k.spawn(n.name, 'containerd', makeIdleAgent('containerd', '2.1.4-k3s1'));
+    }
+    k.spawn('laptop', 'kubectl', makeKubectl({ kubeconfigPath: KUBECONFIG_PATH, kubeconfig: k3sKubeconfig('https://10.89.97.201:6443', ADMIN_CERT), clientCertificate: ADMIN_CERT, routes: { '10.89.97.201:6443': apiserver }, address: LAPTOP.ip, startupUs: 1800 }));
+
+    const topology: Topology = {
+      hosts: [{ name: LAPTOP.name, ip: LAPTOP.ip, role: 'client' }, ...TOWER_FLEET_NODES.map((n) => ({ name: n.name, ip: n.ip, role: n.server ? 'server' : 'agent', podCIDR: n.podCIDR }))],
+      components: [
+        { id: 'laptop/kubectl', host: 'laptop', component: 'kubectl', ports: [], plane: 'client' },
+        { id: apiserver, host: 'k3s-master', component: 'kube-apiserver', ports: [6443], plane: 'control-plane' },
+        { id: etcd, host: 'k3s-master', component: 'etcd', ports: [2379, 2380], plane: 'control-plane' },
+        { id: 'k3s-master/kube-scheduler', host: 'k3s-master', component: 'kube-scheduler', ports: [], plane: 'control-plane' },
+        { id: 'k3s-master/kube-controller-manager', host: 'k3s-master', component: 'kube-controller-manager', ports: [], plane: 'control-plane' },
+        ...TOWER_FLEET_NODES.flatMap((n) => [
+          { id: `${n.name}/kubelet`, host: n.name, component: 'kubelet', ports: [10250], plane: 'node' as const },
+          { id: `${n.name}/kube-proxy`, host: n.name, component: 'kube-proxy', ports: [], plane: 'node' as const, idle: true },
+          { id: `${n.name}/containerd`, host: n.name, component: 'containerd', ports: [], plane: 'node' as const, idle: true },
+        ]),
+      ],
+      networks: [
+        { name: 'node network', cidr: '10.89.97.0/24', purpose: 'nodes talk to each other (6443, 10250, 8472/udp VXLAN)' },
+        { name: 'pod network', cidr: '10.42.0.0/16', purpose: 'every pod gets an IP: a /24 per node, Flannel VXLAN between nodes' },
+        { name: 'service network', cidr: '10.43.0.0/16', purpose: 'stable virtual IPs, kube-proxy iptables rules' },
+      ],
+    };
+    return { topology, processes: { kubectl: 'laptop/kubectl', apiserver, etcd } };
+  },
+});
