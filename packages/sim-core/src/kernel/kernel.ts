@@ -45,6 +45,8 @@ type Entry =
   | { t: number; seq: number; kind: 'start'; proc: string; epoch: number }
   | { t: number; seq: number; kind: 'note'; proc: string; note: string; data: unknown };
 
+type EntryInput = Entry extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+
 export interface HostInfo {
   name: string;
   ip: string;
@@ -225,7 +227,7 @@ export class Kernel {
 
   // ---- internals --------------------------------------------------------------------------
 
-  private push(e: Omit<Entry, 'seq'>): void {
+  private push(e: EntryInput): void {
     (e as Entry).seq = this.state.seq++;
     this.queue.push(e as Entry);
   }

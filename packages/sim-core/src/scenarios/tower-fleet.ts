@@ -88,7 +88,7 @@ function bootstrapObjects(k: Kernel): KubeObject[] {
     { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: master, ip: '10.42.0.8', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
     { name: pod(apiRs, rng.kubeString(5)), namespace: 'default', node: w2, ip: '10.42.2.8', image: 'hashicorp/http-echo:1.0', container: 'api', createdMs: apiCreated, labels: { app: 'api', 'pod-template-hash': apiRs.split('-').pop()! }, owner: owner('ReplicaSet', apiRs), ports: [{ containerPort: 8080, protocol: 'TCP' }] },
   ];
-  for (const s of specs) objs.push(podObject(rng, { ...s, node: s.node.name, hostIP: s.node.ip }));
+  for (const s of specs as (Omit<Parameters<typeof podObject>[1], 'node' | 'hostIP'> & { node: typeof master })[]) objs.push(podObject(rng, { ...s, node: s.node.name, hostIP: s.node.ip }));
   objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
   objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
   return objs;
