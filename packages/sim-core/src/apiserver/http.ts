@@ -14,6 +14,10 @@ export const TLS_SERVER_HELLO = 'tls.ServerHello';
 export const TLS_CLIENT_FINISHED = 'tls.ClientFinished';
 export const HTTP_REQUEST = 'http.request';
 export const HTTP_RESPONSE = 'http.response';
+/** One event on a watch stream (the apiserver sends a 200 http.response first, then these). */
+export const HTTP_WATCH_EVENT = 'http.watch-event';
+/** The client closes a stream (ends a watch). */
+export const HTTP_CANCEL = 'http.cancel';
 
 export interface TcpSegment {
   conn: string;
@@ -64,6 +68,19 @@ export interface HttpResponse {
   headers: Record<string, string>;
   body: unknown;
   trace?: TraceContext;
+}
+
+export interface WatchEventMessage {
+  conn: string;
+  stream: number;
+  /** metav1.WatchEvent: type ADDED | MODIFIED | DELETED | BOOKMARK | ERROR, and the object (a Status for ERROR). */
+  event: { type: 'ADDED' | 'MODIFIED' | 'DELETED' | 'BOOKMARK' | 'ERROR'; object: unknown };
+  trace?: TraceContext;
+}
+
+export interface HttpCancel {
+  conn: string;
+  stream: number;
 }
 
 /** What kubectl sends as Accept for a human-readable `get` (server-side printing). */

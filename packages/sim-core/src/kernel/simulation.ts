@@ -15,6 +15,8 @@ export interface SimulationOptions {
   seed: number;
   inputs?: SimInput[];
   checkpointEveryUs?: number;
+  /** Extra set-up after the scenario is built and before t=0 (e.g. `lab serve` adds its front door). */
+  setup?: (kernel: Kernel, built: BuiltScenario) => void;
 }
 
 interface Checkpoint {
@@ -47,6 +49,7 @@ export class Simulation {
     this.every = opts.checkpointEveryUs ?? seconds(5);
     this.kernel = new Kernel(sc.kernelOptions(opts.seed));
     this.built = sc.build(this.kernel);
+    opts.setup?.(this.kernel, this.built);
     this.inputs = [...(opts.inputs ?? [])].sort((a, b) => a.atUs - b.atUs);
     for (const i of this.inputs) this.kernel.input(i);
     this.checkpoint();

@@ -5,5 +5,6 @@
 import type { RegisterCommand } from '../io';
 import { register as run } from './run';
 import { register as flow } from './flow';
+import { register as serve } from './serve';
 
-export const commands: RegisterCommand[] = [run, flow];
+export const commands: RegisterCommand[] = [run, flow, serve];
