@@ -7,7 +7,7 @@
  * URL parameters: ?seed=N (default 1), ?flow=kubectl-get-pods.
  */
 import { LitElement, css, html } from 'lit';
-import { flowNames, runFlow, type FlowRun, type TraceEntry } from '@kubelab/sim-core';
+import { flowCommands, flowDef, flowNames, runFlow, type FlowRun, type TraceEntry } from '@kubelab/sim-core';
 import './kl-controls';
 import './kl-event-list';
 import './kl-topology';
@@ -211,6 +211,15 @@ export class KlApp extends LitElement {
     this.playheadUs = us;
   }
 
+  /** Another flow or seed is another run: reload with it in the URL, so the URL always names the run. */
+  navigate(flow: string, seed: number): void {
+    if (typeof location === 'undefined') return;
+    const q = new URLSearchParams(location.search);
+    q.set('flow', flow);
+    q.set('seed', String(Math.max(0, Math.trunc(seed) || 0)));
+    location.search = q.toString();
+  }
+
   get step_(): number {
     return this.timeline ? currentStep(this.timeline, this.playheadUs) : 0;
   }
@@ -228,13 +237,25 @@ export class KlApp extends LitElement {
     const cur = currentStep(tl, this.playheadUs);
     const curStep = tl.steps.find((s) => s.step === cur);
     const flights = inFlight(tl, this.playheadUs).filter(({ flight }) => this.showBackground || this.flowEntries.some((e) => e.i === flight.entry));
-    const printed = cur >= 7;
+    const lastStep = tl.steps.length ? tl.steps[tl.steps.length - 1]!.step : Infinity;
+    const printed = cur >= lastStep;
+    const def = flowDef(run.flow);
     const selectedEntry = this.selected >= 0 ? run.sim.trace.entries[this.selected] : undefined;
     const origin = run.commandAtMs * 1000;
     return html`
       <header>
         <h1>kubelab · Tower Fleet</h1>
-        <span class="sub">$ ${run.command} — the seed's Example 1, ${tl.steps.length} steps, k3s v1.33.5, seed ${run.seed}</span>
+        <span class="sub">$ ${run.command} — ${def?.source ?? run.flow}, ${tl.steps.length} steps, k3s v1.33.5, seed ${run.seed}</span>
+        <label
+          >flow
+          <select data-testid="flow" @change=${(e: Event) => this.navigate((e.target as HTMLSelectElement).value, run.seed)}>
+            ${flowCommands().map((f) => html`<option value=${f} ?selected=${f === run.flow}>${f}</option>`)}
+          </select></label
+        >
+        <label
+          >seed
+          <input data-testid="seed" type="number" min="0" style="width:6em" .value=${String(run.seed)} @change=${(e: Event) => this.navigate(run.flow, Number((e.target as HTMLInputElement).value))}
+        /></label>
         <span class="hash">trace hash <code data-testid="trace-hash">${run.traceHash}</code></span>
       </header>
       <div class="grid">

@@ -214,13 +214,17 @@ export class Kernel {
 
   // ---- checkpoints ------------------------------------------------------------------------
 
+  /**
+   * A copy of all mutable state. Persisted records are never mutated after they are written
+   * (`persist` stores a clone), so copies share them: only the maps are copied, not the records.
+   */
   snapshot(): KernelState {
     this.state.rng = this.rng.snapshot();
-    return structuredClone(this.state);
+    return cloneSharingPersisted(this.state);
   }
 
   restore(s: KernelState): void {
-    this.state = structuredClone(s);
+    this.state = cloneSharingPersisted(s);
     this.queue = new EventQueue(this.state.queue);
     this.rng.restore(this.state.rng);
   }
@@ -487,4 +491,16 @@ export class Kernel {
       }
     }
   }
+}
+
+function cloneSharingPersisted(s: KernelState): KernelState {
+  const persisted: Record<string, Map<string, unknown>> = {};
+  const processes: Record<string, ProcessRecord> = {};
+  for (const [id, p] of Object.entries(s.processes)) {
+    persisted[id] = p.persisted;
+    processes[id] = { ...p, persisted: new Map() };
+  }
+  const copy = structuredClone({ ...s, processes });
+  for (const id of Object.keys(copy.processes)) copy.processes[id]!.persisted = new Map(persisted[id]);
+  return copy;
 }
