@@ -17,17 +17,22 @@ const bins = kubectlBinaries(versions);
 describe.skipIf(bins.length === 0)('lab serve + real kubectl', () => {
   let dir = '';
   let server: LabServer;
+  let feed: { close: () => Promise<void> };
+  let feedPort = 0;
   let kubeconfig = '';
 
   beforeAll(async () => {
     dir = mkdtempSync(join(tmpdir(), 'kubelab-serve-'));
     const s = await startServe({ scenario: 'tower-fleet', seed: 1, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 1, quiet: true });
     server = s.server;
+    feed = s.feed;
+    feedPort = s.feedPort;
     kubeconfig = s.kubeconfig;
   });
 
   afterAll(async () => {
     await server?.close();
+    await feed?.close();
     if (dir) rmSync(dir, { recursive: true, force: true });
   });
 
@@ -64,6 +69,18 @@ describe.skipIf(bins.length === 0)('lab serve + real kubectl', () => {
       });
     });
   }
+
+  it('every request is in the trace, and the live feed serves it (read-only, with errors that name the parameter)', async () => {
+    const r = await (await fetch(`http://127.0.0.1:${feedPort}/trace?from=0`)).json();
+    const inputs = r.entries.filter((e: { type: string; to?: string }) => e.type === 'input' && e.to === 'laptop/kubectl-real');
+    expect(inputs.length).toBeGreaterThan(0);
+    expect(inputs.some((e: { data: { path: string } }) => e.data.path === '/api/v1/namespaces/default/pods')).toBe(true);
+    expect(r.traceHash).toMatch(/^[0-9a-f]{64}$/);
+    const bad = await fetch(`http://127.0.0.1:${feedPort}/trace?from=-1`);
+    expect(bad.status).toBe(400);
+    expect((await bad.json()).error).toBe('from: Invalid value: "-1": must be a non-negative integer');
+    expect((await fetch(`http://127.0.0.1:${feedPort}/trace`, { method: 'POST' })).status).toBe(405);
+  });
 
   it('a client certificate from another CA is refused with 401', async () => {
     const { makePki, kubeconfigYaml } = await import('../src/cli/serve/pki');

@@ -11,12 +11,16 @@ import { flowCommands, flowDef, flowNames, runFlow, type FlowRun, type TraceEntr
 import './kl-controls';
 import './kl-event-list';
 import './kl-topology';
+import './kl-live';
+import { parseLiveUrl } from './live-feed';
 import { theme } from './styles';
 import { buildTimeline, currentStep, inFlight, nextStop, prevStop, type Timeline } from './timeline';
 
 export interface LabParams {
   seed: number;
   flow: string;
+  /** A `lab serve` live-trace feed to follow instead of playing a flow. */
+  live?: string;
 }
 
 /** Reads ?seed and ?flow; bad values are errors that name the parameter and value. */
@@ -26,7 +30,8 @@ export function parseParams(search: string): LabParams {
   if (!/^\d{1,15}$/.test(seedText)) throw new Error(`seed: Invalid value: ${JSON.stringify(seedText)}: must be a non-negative integer`);
   const flow = q.get('flow') ?? 'kubectl-get-pods';
   if (!flowNames().includes(flow)) throw new Error(`flow: Invalid value: ${JSON.stringify(flow)}: must be one of ${flowNames().join(', ')}`);
-  return { seed: Number(seedText), flow };
+  const live = q.get('live');
+  return { seed: Number(seedText), flow, ...(live !== null ? { live: parseLiveUrl(live) } : {}) };
 }
 
 export class KlApp extends LitElement {
@@ -37,7 +42,9 @@ export class KlApp extends LitElement {
     selected: { state: true },
     showBackground: { state: true },
     error: { state: true },
+    live: { state: true },
   };
+  declare live: string;
   declare playheadUs: number;
   declare playing: boolean;
   declare speed: number;
@@ -149,9 +156,11 @@ export class KlApp extends LitElement {
     this.selected = -1;
     this.showBackground = false;
     this.error = '';
+    this.live = '';
     try {
       const params = parseParams(typeof location !== 'undefined' ? location.search : '');
-      this.load(params);
+      if (params.live) this.live = params.live;
+      else this.load(params);
     } catch (e) {
       this.error = (e as Error).message;
     }
@@ -232,6 +241,9 @@ export class KlApp extends LitElement {
 
   override render() {
     if (this.error) return html`<div class="error" data-testid="error">kubelab: ${this.error}</div>`;
+    if (this.live)
+      return html`<header><h1>kubelab · live</h1><span class="sub">following \`lab serve\` at ${this.live} — run your own kubectl against it</span></header>
+        <kl-live base=${this.live}></kl-live>`;
     const run = this.run!;
     const tl = this.timeline!;
     const cur = currentStep(tl, this.playheadUs);

@@ -12,6 +12,10 @@ export function describeEntry(e: TraceEntry): string {
     const d = e.data as { step: number; title: string };
     return `step ${d.step}: ${d.title}`;
   }
+  if (e.type === 'input') {
+    const d = e.data as { method?: string; path?: string } | undefined;
+    return d?.method ? `your kubectl: ${d.method} ${d.path}` : `input: ${e.kind}`;
+  }
   if (e.type === 'drop') return `${e.kind} dropped (${(e.data as { reason: string }).reason})`;
   const d = e.data as Record<string, any> | undefined;
   if (e.kind === 'http.request' && d) return `${d.method} ${d.path}`;

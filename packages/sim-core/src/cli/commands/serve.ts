@@ -18,9 +18,10 @@ const speedArg = (v: string): number => {
   return n;
 };
 
-export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean }): Promise<{ server: LabServer; port: number; kubeconfig: string }> {
+export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean; feedPort?: number }): Promise<{ server: LabServer; port: number; kubeconfig: string; feed: import('../serve/trace-feed').TraceFeed; feedPort: number }> {
   const { kubeconfigYaml, makePki } = await import('../serve/pki');
   const { LabServer } = await import('../serve/server');
+  const { TraceFeed } = await import('../serve/trace-feed');
   const pki = await makePki({
     serverCAName: SERVER_CA,
     clientCAName: CLIENT_CA,
@@ -44,7 +45,15 @@ export async function startServe(opts: { scenario: string; seed: number; port: n
   }
   const file = resolve(opts.kubeconfig);
   writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${port}`, pki), { mode: 0o600 });
-  return { server, port, kubeconfig: file };
+  const feed = new TraceFeed(server.sim);
+  let feedPort: number;
+  try {
+    feedPort = await feed.listen(opts.feedPort ?? 0);
+  } catch (e) {
+    await server.close();
+    throw new CliError(`--trace-port: cannot listen on 127.0.0.1:${opts.feedPort}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+  }
+  return { server, port, kubeconfig: file, feed, feedPort };
 }
 
 export const register: RegisterCommand = (program) => {
@@ -56,16 +65,18 @@ export const register: RegisterCommand = (program) => {
     .option('--port <n>', 'port on 127.0.0.1 (0 = any free port)', intArg('--port', 0, 65535), 6443)
     .option('--kubeconfig <file>', 'where to write the kubeconfig', 'kubelab.kubeconfig')
     .option('--speed <x>', 'simulated seconds per wall-clock second', speedArg, 1)
+    .option('--trace-port <n>', 'port on 127.0.0.1 for the live trace the browser lab reads (0 = any)', intArg('--trace-port', 0, 65535), 0)
     .option('-o, --output <format>', 'text or json (the ready line)', 'text')
-    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string }) => {
+    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string; tracePort: number }) => {
       if (opts.output !== 'text' && opts.output !== 'json') throw new CliError(`-o: Invalid value: ${JSON.stringify(opts.output)}: must be text or json`);
-      const { server, port, kubeconfig } = await startServe(opts);
-      const ready = { url: `https://127.0.0.1:${port}`, kubeconfig, scenario: opts.scenario, seed: opts.seed, speed: opts.speed };
+      const { server, port, kubeconfig, feed, feedPort } = await startServe({ ...opts, feedPort: opts.tracePort });
+      const live = `http://127.0.0.1:${feedPort}`;
+      const ready = { url: `https://127.0.0.1:${port}`, kubeconfig, scenario: opts.scenario, seed: opts.seed, speed: opts.speed, liveTrace: live };
       if (opts.output === 'json') process.stdout.write(JSON.stringify(ready) + '\n');
-      else process.stdout.write(`kubelab: ${opts.scenario} (seed ${opts.seed}) serving at ${ready.url}\nkubeconfig written to ${kubeconfig}\ntry: kubectl --kubeconfig ${kubeconfig} get pods -A\n(Ctrl-C to stop)\n`);
+      else process.stdout.write(`kubelab: ${opts.scenario} (seed ${opts.seed}) serving at ${ready.url}\nkubeconfig written to ${kubeconfig}\ntry: kubectl --kubeconfig ${kubeconfig} get pods -A\nwatch it in the browser lab: npx pnpm@12 start, then open http://127.0.0.1:5173/?live=${live}\n(Ctrl-C to stop)\n`);
       await new Promise<void>((resolveStop) => {
         const stop = () => {
-          void server.close().then(resolveStop);
+          void Promise.all([server.close(), feed.close()]).then(() => resolveStop());
         };
         process.once('SIGINT', stop);
         process.once('SIGTERM', stop);

@@ -73,7 +73,10 @@ export class LabServer {
     this.sim = new Simulation(opts.scenario, {
       seed: opts.seed,
       checkpointEveryUs: seconds(60),
-      setup: (k, built) => k.spawn('laptop', 'kubectl-real', makeFrontDoor(built.processes.apiserver, '127.0.0.1')),
+      setup: (k, built) => {
+        k.spawn('laptop', 'kubectl-real', makeFrontDoor(built.processes.apiserver, '127.0.0.1'));
+        built.topology.components.push({ id: FRONT_DOOR, host: 'laptop', component: 'kubectl (yours)', ports: [], plane: 'client' });
+      },
     });
     this.sim.trace.onEntry((e) => this.onTrace(e));
   }
