@@ -95,7 +95,7 @@ describe.skipIf(!avail.ok)('browser lab in Chromium', () => {
     expect(await attr('data-step')).toBe('0');
     for (let i = 1; i <= 4; i++) await click('step-forward');
     expect(await attr('data-step')).toBe('4');
-    expect(await app().locator('[data-testid=step-detail]').textContent()).toContain('RBAC: allowed by ClusterRoleBinding \\"cluster-admin\\"');
+    expect(await app().locator('[data-testid=step-detail]').textContent()).toContain('"authorizer": "system-privileged-group.authorizer.kubernetes.io"');
   });
 
   it('clicking an event shows the message contents', async () => {

@@ -22,6 +22,7 @@ import { KV_RANGE, KV_TXN, isEtcdReply, type EtcdReply, type EtcdRequest } from 
 import { authenticateX509, describeSubject, type Certificate, type UserInfo } from './authn/x509';
 import { forbiddenMessage, type Attributes, type AuthzResult } from './authz/attributes';
 import { authorizeNode } from './authz/node';
+import { authorizePrivilegedGroups, PRIVILEGED_AUTHORIZER } from './authz/privileged-groups';
 import { authorizeRBAC, type RbacData } from './authz/rbac';
 import { HTTP_REQUEST, HTTP_RESPONSE, TCP_SYN, TCP_SYN_ACK, TLS_CLIENT_FINISHED, TLS_CLIENT_HELLO, TLS_SERVER_HELLO, wantsTable, type ClientFinished, type ClientHello, type HttpRequest, type HttpResponse, type TcpSegment } from './http';
 import { parseRequestInfo, type RequestInfo } from './request-info';
@@ -185,7 +186,31 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   const attrs: Attributes = { user: authn.user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name };
   const decision = authorize(s, attrs);
   const chainUs = APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs;
-  out.push(...narrate(req.trace, 'apiserver.authorized', { auditID, verb: info.verb, resource: info.resource, apiGroup: info.apiGroup, namespace: info.namespace, decision: decision.decision, authorizer: decision.authorizer, reason: decision.reason }, chainUs));
+  // For a superuser the chain stops before RBAC; show the learner what RBAC alone would have decided.
+  const rbacAlone = decision.authorizer === PRIVILEGED_AUTHORIZER ? authorizeRBAC(s.rbac, attrs) : undefined;
+  out.push(
+    ...narrate(
+      req.trace,
+      'apiserver.authorized',
+      {
+        auditID,
+        verb: info.verb,
+        resource: info.resource,
+        apiGroup: info.apiGroup,
+        namespace: info.namespace,
+        decision: decision.decision,
+        authorizer: decision.authorizer,
+        reason: decision.reason,
+        ...(rbacAlone
+          ? {
+              note: 'the user is in system:masters: kube-apiserver\'s superuser authorizer allows the request before Node or RBAC are asked',
+              rbacAlone: { decision: rbacAlone.decision, reason: rbacAlone.reason },
+            }
+          : {}),
+      },
+      chainUs,
+    ),
+  );
   out.push({ type: 'note', kind: 'apiserver.request', data: { auditID, user: authn.user.username, verb: info.verb, path: req.path, decision: decision.decision, reason: decision.reason } });
   if (decision.decision !== 'allow') {
     const def = info.isResourceRequest ? findResource(info.apiGroup, info.apiVersion, info.resource) : undefined;
@@ -262,7 +287,10 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   }
 }
 
+/** The union authorizer in upstream's order: system:masters superuser, then Node, then RBAC (k3s: --authorization-mode=Node,RBAC). */
 function authorize(s: ApiServerState, a: Attributes): AuthzResult {
+  const su = authorizePrivilegedGroups(a);
+  if (su.decision === 'allow') return su;
   const node = authorizeNode(a);
   if (node.decision === 'allow') return node;
   const rbac = authorizeRBAC(s.rbac, a);

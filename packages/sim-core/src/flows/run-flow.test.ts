@@ -31,8 +31,11 @@ describe('flow kubectl-get-pods', () => {
     expect(d(1).clientCertificate.subject).toBe('O=system:masters, CN=system:admin');
     expect(d(2).listener).toBe('10.89.97.201:6443');
     expect(d(3).user).toEqual({ username: 'system:admin', groups: ['system:masters', 'system:authenticated'] });
+    // kube-apiserver's superuser authorizer decides for system:masters before RBAC is asked (pkg/kubeapiserver/authorizer/reload.go)
     expect(d(4).decision).toBe('allow');
-    expect(d(4).reason).toBe('RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"');
+    expect(d(4).authorizer).toBe('system-privileged-group.authorizer.kubernetes.io');
+    expect(d(4).reason).toBe('');
+    expect(d(4).rbacAlone.reason).toBe('RBAC: allowed by ClusterRoleBinding "cluster-admin" of ClusterRole "cluster-admin" to Group "system:masters"');
     expect(d(5).key).toBe('/registry/pods/default/');
     expect(d(5).range_end).toBe('/registry/pods/default0');
     expect(d(5).keys).toHaveLength(4);
