@@ -6,5 +6,6 @@ import type { RegisterCommand } from '../io';
 import { register as run } from './run';
 import { register as flow } from './flow';
 import { register as serve } from './serve';
+import { register as record } from './record';
 
-export const commands: RegisterCommand[] = [run, flow, serve];
+export const commands: RegisterCommand[] = [run, flow, serve, record];
