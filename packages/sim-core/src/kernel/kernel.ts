@@ -99,6 +99,8 @@ export interface KernelOptions {
   defaultLink?: { latencyUs: number; jitterUs: number; loss?: number };
   /** Delivery between two processes of one host. */
   loopbackUs?: number;
+  /** Record only the trace entries this accepts (default: all). Fast experiment runs keep notes only. */
+  traceFilter?: (type: TraceEntry['type'], kind: string) => boolean;
 }
 
 export class Kernel {
@@ -237,6 +239,7 @@ export class Kernel {
   }
 
   private record(e: Omit<TraceEntry, 'i' | 't'>): void {
+    if (this.opts.traceFilter && !this.opts.traceFilter(e.type, e.kind)) return;
     this.trace.record({ t: this.now, ...e });
   }
 

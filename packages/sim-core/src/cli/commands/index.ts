@@ -7,5 +7,9 @@ import { register as run } from './run';
 import { register as flow } from './flow';
 import { register as serve } from './serve';
 import { register as record } from './record';
+import { register as etcd } from './etcd';
+import { register as proxyRules } from './proxy-rules';
+import { register as packetWalk } from './packet-walk';
+import { register as vxlan } from './vxlan';
 
-export const commands: RegisterCommand[] = [run, flow, serve, record];
+export const commands: RegisterCommand[] = [run, flow, serve, record, etcd, proxyRules, packetWalk, vxlan];

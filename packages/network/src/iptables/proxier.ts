@@ -1,0 +1,371 @@
+/**
+ * Models: kube-proxy in iptables mode (as k3s v1.33 embeds it) writing its iptables-restore payload.
+ * Follows: kubernetes pkg/proxy/iptables/proxier.go at v1.33 (syncProxyRules,
+ * writeServiceToEndpointRules, computeProbability, largeClusterEndpointsThreshold = 1000),
+ * pkg/proxy/util/linebuffer.go (args joined by one space), pkg/util/iptables (MakeChainLine).
+ * Leaves out: IPv6, the jump rules from built-in chains (EnsureRule, not part of the payload — see
+ * `jumpRules()`), conntrack cleanup of stale UDP flows, metrics, the FullSyncPeriod timer (the caller
+ * says when a sync is full), topology hints. Services are iterated in sorted order where real
+ * kube-proxy iterates a Go map in random order; upstream compares payloads after sortIPTablesRules,
+ * and so do we.
+ */
+import { extChain, fwChain, isServiceChainName, sepChain, svcChain, svlChain } from './chain-names';
+import { categorizeEndpoints, cidrContainsIp, endpointsFor, servicePorts, usesClusterEndpoints, usesLocalEndpoints, type EndpointInfo, type EndpointSlice, type Service, type ServicePortInfo } from './objects';
+
+export interface ProxierConfig {
+  nodeName: string;
+  nodeIP: string;
+  /** local detector (--cluster-cidr); '' = no local detector */
+  clusterCidr: string;
+  /** printed mark: real kube-proxy prints "0x00004000", upstream's unit tests "0x4000" */
+  masqueradeMark: string;
+  masqueradeAll: boolean;
+  localhostNodePorts: boolean;
+  /** nfacct counters could be created on the host */
+  nfacct: boolean;
+  /** iptables supports --random-fully (>= 1.6.2) */
+  randomFully: boolean;
+  /** nf_conntrack_tcp_be_liberal is set (then no INVALID drop rule) */
+  conntrackTCPLiberal: boolean;
+  /** --nodeport-addresses resolved to node IPs; empty = match all (addrtype LOCAL) */
+  nodePortAddresses: string[];
+}
+
+/** What a k3s v1.33 agent passes (kubeProxyArgs) on a real node. */
+export function k3sProxierConfig(nodeName: string, nodeIP: string, clusterCidr = '10.42.0.0/16'): ProxierConfig {
+  return { nodeName, nodeIP, clusterCidr, masqueradeMark: '0x00004000', masqueradeAll: false, localhostNodePorts: true, nfacct: false, randomFully: true, conntrackTCPLiberal: false, nodePortAddresses: [] };
+}
+
+/** NewFakeProxier in proxier_test.go. */
+export function upstreamTestProxierConfig(): ProxierConfig {
+  return { nodeName: 'test-node', nodeIP: '192.168.0.2', clusterCidr: '10.0.0.0/8', masqueradeMark: '0x4000', masqueradeAll: false, localhostNodePorts: true, nfacct: true, randomFully: false, conntrackTCPLiberal: false, nodePortAddresses: [] };
+}
+
+export const LARGE_CLUSTER_ENDPOINTS_THRESHOLD = 1000;
+
+/** computeProbability: fmt.Sprintf("%0.10f", 1.0/float64(n)) */
+export function computeProbability(n: number): string {
+  return (1 / n).toFixed(10);
+}
+
+class LineBuffer {
+  lines: string[] = [];
+  write(...args: (string | number | (string | number)[])[]): void {
+    this.lines.push(args.flat().join(' '));
+  }
+}
+
+export interface SyncResult {
+  /** the payload given to iptables-restore --noflush --counters */
+  text: string;
+  full: boolean;
+  largeClusterMode: boolean;
+  activeNatChains: string[];
+  deletedChains: string[];
+}
+
+const q = (s: string) => `"${s}"`;
+
+export class Proxier {
+  private prevServices = new Map<string, string>();
+  private prevEndpoints = new Map<string, string>();
+  /** the nat chains the kernel holds after the last successful restore */
+  private kernelNatChains = new Set<string>();
+  private needFullSync = true;
+
+  constructor(readonly cfg: ProxierConfig) {}
+
+  /** After a failed iptables-restore kube-proxy forces a full sync next time. */
+  restoreFailed(): void {
+    this.needFullSync = true;
+  }
+
+  /** Forget what the kernel has (e.g. a fresh node). */
+  reset(): void {
+    this.kernelNatChains.clear();
+    this.prevServices.clear();
+    this.prevEndpoints.clear();
+    this.needFullSync = true;
+  }
+
+  sync(services: Service[], slices: EndpointSlice[], opts: { forceFull?: boolean } = {}): SyncResult {
+    const cfg = this.cfg;
+    const doFullSync = this.needFullSync || !!opts.forceFull;
+    const mark = cfg.masqueradeMark;
+
+    // Which services (by namespace/name) changed since the last sync.
+    const svcKey = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
+    const curServices = new Map<string, string>();
+    for (const s of services) curServices.set(svcKey(s), JSON.stringify(s.spec) + JSON.stringify(s.status ?? {}));
+    const svcPorts: ServicePortInfo[] = services.flatMap(servicePorts).sort((a, b) => (a.name + a.protocol < b.name + b.protocol ? -1 : 1));
+    const epsByPort = new Map<ServicePortInfo, EndpointInfo[]>();
+    const curEndpoints = new Map<string, string>();
+    let totalEndpoints = 0;
+    const slicesBySvc = new Map<string, EndpointSlice[]>();
+    for (const sl of slices) {
+      const k = `${sl.metadata.namespace ?? 'default'}/${sl.metadata.labels?.['kubernetes.io/service-name'] ?? ''}`;
+      (slicesBySvc.get(k) ?? slicesBySvc.set(k, []).get(k)!).push(sl);
+    }
+    for (const sp of svcPorts) {
+      const eps = endpointsFor(sp, slicesBySvc.get(`${sp.namespace}/${sp.serviceName}`) ?? [], cfg.nodeName);
+      epsByPort.set(sp, eps);
+      totalEndpoints += eps.length;
+      const k = `${sp.namespace}/${sp.serviceName}`;
+      curEndpoints.set(k, (curEndpoints.get(k) ?? '') + JSON.stringify(eps));
+    }
+    const changed = new Set<string>();
+    for (const k of new Set([...curServices.keys(), ...this.prevServices.keys()])) {
+      if (curServices.get(k) !== this.prevServices.get(k)) changed.add(k);
+      if ((curEndpoints.get(k) ?? '') !== (this.prevEndpoints.get(k) ?? '')) changed.add(k);
+    }
+    const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+
+    const filterChains = new LineBuffer();
+    const filterRules = new LineBuffer();
+    const natChainsBuf = new LineBuffer();
+    const natRulesBuf = new LineBuffer();
+    const skipped = new LineBuffer();
+    const activeNat = new Set<string>();
+
+    for (const c of ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL']) filterChains.write(`:${c} - [0:0]`);
+    for (const c of ['KUBE-SERVICES', 'KUBE-NODEPORTS', 'KUBE-POSTROUTING', 'KUBE-MARK-MASQ']) {
+      natChainsBuf.write(`:${c} - [0:0]`);
+      activeNat.add(c);
+    }
+    natRulesBuf.write('-A', 'KUBE-POSTROUTING', '-m', 'mark', '!', '--mark', `${mark}/${mark}`, '-j', 'RETURN');
+    natRulesBuf.write('-A', 'KUBE-POSTROUTING', '-j', 'MARK', '--xor-mark', mark);
+    natRulesBuf.write('-A', 'KUBE-POSTROUTING', '-m', 'comment', '--comment', q('kubernetes service traffic requiring SNAT'), '-j', 'MASQUERADE', ...(cfg.randomFully ? ['--random-fully'] : []));
+    natRulesBuf.write('-A', 'KUBE-MARK-MASQ', '-j', 'MARK', '--or-mark', mark);
+    if (cfg.localhostNodePorts) {
+      filterChains.write(':KUBE-FIREWALL - [0:0]');
+      filterRules.write('-A', 'KUBE-FIREWALL', '-m', 'comment', '--comment', q('block incoming localnet connections'), '-d', '127.0.0.0/8', '!', '-s', '127.0.0.0/8', '-m', 'conntrack', '!', '--ctstate', 'RELATED,ESTABLISHED,DNAT', '-j', 'DROP');
+    }
+
+    const localDetector = cfg.clusterCidr !== '';
+    const comment = (args: string[], c: string) => {
+      if (!largeClusterMode) args.push('-m', 'comment', '--comment', c);
+    };
+
+    for (const sp of svcPorts) {
+      const name = sp.name;
+      const P = sp.protocol;
+      const all = epsByPort.get(sp) ?? [];
+      const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(sp, all);
+      for (const ep of allReachable) activeNat.add(sepChain(name, P, ep.str));
+      const SVC = svcChain(name, P);
+      const SVL = svlChain(name, P);
+      const EXT = extChain(name, P);
+      const FW = fwChain(name, P);
+      const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints(sp);
+      const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints(sp);
+      if (usesClusterPolicyChain) activeNat.add(SVC);
+      if (usesLocalPolicyChain) activeNat.add(SVL);
+      let internalTrafficChain = SVC;
+      let hasInternalEndpoints = hasEndpoints;
+      if (sp.internalPolicyLocal) {
+        internalTrafficChain = SVL;
+        if (localEndpoints.length === 0) hasInternalEndpoints = false;
+      }
+      let externalPolicyChain = SVC;
+      let hasExternalEndpoints = hasEndpoints;
+      if (sp.externalPolicyLocal) {
+        externalPolicyChain = SVL;
+        if (localEndpoints.length === 0) hasExternalEndpoints = false;
+      }
+      const usesExternalTrafficChain = hasEndpoints && sp.externallyAccessible;
+      if (usesExternalTrafficChain) activeNat.add(EXT);
+      const usesFWChain = hasEndpoints && sp.loadBalancerVIPs.length > 0 && sp.loadBalancerSourceRanges.length > 0;
+      if (usesFWChain) activeNat.add(FW);
+      const loadBalancerTrafficChain = usesFWChain ? FW : EXT;
+
+      let internalFilterTarget = '';
+      let internalFilterComment = '';
+      let externalFilterTarget = '';
+      let externalFilterComment = '';
+      if (!hasEndpoints) {
+        internalFilterTarget = externalFilterTarget = 'REJECT';
+        internalFilterComment = externalFilterComment = q(`${name} has no endpoints`);
+      } else {
+        if (!hasInternalEndpoints) {
+          internalFilterTarget = 'DROP';
+          internalFilterComment = q(`${name} has no local endpoints`);
+        }
+        if (!hasExternalEndpoints) {
+          externalFilterTarget = 'DROP';
+          externalFilterComment = q(`${name} has no local endpoints`);
+        }
+      }
+
+      let natChains = natChainsBuf;
+      let natRules = natRulesBuf;
+      const proto = ['-m', P, '-p', P];
+
+      if (hasInternalEndpoints) {
+        natRules.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', q(`${name} cluster IP`), proto, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalTrafficChain);
+      } else {
+        filterRules.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', internalFilterComment, proto, '-d', sp.clusterIP, '--dport', String(sp.port), '-j', internalFilterTarget);
+      }
+      for (const eip of sp.externalIPs) {
+        if (hasEndpoints) natRules.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', q(`${name} external IP`), proto, '-d', eip, '--dport', String(sp.port), '-j', EXT);
+        if (!hasExternalEndpoints) filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', '-m', 'comment', '--comment', externalFilterComment, proto, '-d', eip, '--dport', String(sp.port), '-j', externalFilterTarget);
+      }
+      for (const lb of sp.loadBalancerVIPs) {
+        if (hasEndpoints) natRules.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', q(`${name} loadbalancer IP`), proto, '-d', lb, '--dport', String(sp.port), '-j', loadBalancerTrafficChain);
+        if (usesFWChain) filterRules.write('-A', 'KUBE-PROXY-FIREWALL', '-m', 'comment', '--comment', q(`${name} traffic not accepted by ${FW}`), proto, '-d', lb, '--dport', String(sp.port), '-j', 'DROP');
+      }
+      if (!hasExternalEndpoints) {
+        for (const lb of sp.loadBalancerVIPs) filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', '-m', 'comment', '--comment', externalFilterComment, proto, '-d', lb, '--dport', String(sp.port), '-j', externalFilterTarget);
+      }
+      if (sp.nodePort !== 0) {
+        if (hasEndpoints) {
+          if (cfg.localhostNodePorts && cfg.nfacct) {
+            natRules.write('-A', 'KUBE-NODEPORTS', '-m', 'comment', '--comment', name, proto, '-d', '127.0.0.0/8', '--dport', String(sp.nodePort), '-m', 'nfacct', '--nfacct-name', 'localhost_nps_accepted_pkts', '-j', EXT);
+          }
+          natRules.write('-A', 'KUBE-NODEPORTS', '-m', 'comment', '--comment', name, proto, '--dport', String(sp.nodePort), '-j', EXT);
+        }
+        if (!hasExternalEndpoints) {
+          filterRules.write('-A', 'KUBE-EXTERNAL-SERVICES', '-m', 'comment', '--comment', externalFilterComment, '-m', 'addrtype', '--dst-type', 'LOCAL', proto, '--dport', String(sp.nodePort), '-j', externalFilterTarget);
+        }
+      }
+      if (sp.healthCheckNodePort !== 0) {
+        filterRules.write('-A', 'KUBE-NODEPORTS', '-m', 'comment', '--comment', q(`${name} health check node port`), '-m', 'tcp', '-p', 'tcp', '--dport', String(sp.healthCheckNodePort), '-j', 'ACCEPT');
+      }
+
+      // From here on, an unchanged service's rules are already in the kernel: partial syncs skip them.
+      if (!doFullSync && !changed.has(`${sp.namespace}/${sp.serviceName}`)) {
+        natChains = skipped;
+        natRules = skipped;
+      }
+
+      if (hasInternalEndpoints) {
+        const args = ['-A', internalTrafficChain, '-m', 'comment', '--comment', q(`${name} cluster IP`), ...proto, '-d', sp.clusterIP, '--dport', String(sp.port)];
+        if (cfg.masqueradeAll) natRules.write(args, '-j', 'KUBE-MARK-MASQ');
+        else if (localDetector) natRules.write(args, '!', '-s', cfg.clusterCidr, '-j', 'KUBE-MARK-MASQ');
+      }
+      if (usesExternalTrafficChain) {
+        natChains.write(`:${EXT} - [0:0]`);
+        if (!sp.externalPolicyLocal) {
+          natRules.write('-A', EXT, '-m', 'comment', '--comment', q(`masquerade traffic for ${name} external destinations`), '-j', 'KUBE-MARK-MASQ');
+        } else {
+          if (localDetector) natRules.write('-A', EXT, '-m', 'comment', '--comment', q(`pod traffic for ${name} external destinations`), '-s', cfg.clusterCidr, '-j', SVC);
+          natRules.write('-A', EXT, '-m', 'comment', '--comment', q(`masquerade LOCAL traffic for ${name} external destinations`), '-m', 'addrtype', '--src-type', 'LOCAL', '-j', 'KUBE-MARK-MASQ');
+          natRules.write('-A', EXT, '-m', 'comment', '--comment', q(`route LOCAL traffic for ${name} external destinations`), '-m', 'addrtype', '--src-type', 'LOCAL', '-j', SVC);
+        }
+        if (hasExternalEndpoints) natRules.write('-A', EXT, '-j', externalPolicyChain);
+      }
+      if (usesFWChain) {
+        natChains.write(`:${FW} - [0:0]`);
+        let allowFromNode = false;
+        for (const src of sp.loadBalancerSourceRanges) {
+          natRules.write('-A', FW, '-m', 'comment', '--comment', q(`${name} loadbalancer IP`), '-s', src, '-j', EXT);
+          if (cidrContainsIp(src, cfg.nodeIP)) allowFromNode = true;
+        }
+        if (allowFromNode) {
+          for (const lb of sp.loadBalancerVIPs) natRules.write('-A', FW, '-m', 'comment', '--comment', q(`${name} loadbalancer IP`), '-s', lb, '-j', EXT);
+        }
+        natRules.write('-A', FW, '-m', 'comment', '--comment', q(`other traffic to ${name} will be dropped by KUBE-PROXY-FIREWALL`));
+      }
+      if (usesClusterPolicyChain) {
+        natChains.write(`:${SVC} - [0:0]`);
+        this.writeServiceToEndpointRules(natRules, sp, SVC, clusterEndpoints, comment);
+      }
+      if (usesLocalPolicyChain) {
+        natChains.write(`:${SVL} - [0:0]`);
+        this.writeServiceToEndpointRules(natRules, sp, SVL, localEndpoints, comment);
+      }
+      for (const ep of allReachable) {
+        const SEP = sepChain(name, P, ep.str);
+        natChains.write(`:${SEP} - [0:0]`);
+        const args = ['-A', SEP];
+        comment(args, name);
+        natRules.write(args, '-s', ep.ip, '-j', 'KUBE-MARK-MASQ');
+        if (sp.sessionAffinityClientIP) args.push('-m', 'recent', '--name', SEP, '--set');
+        args.push(...proto, '-j', 'DNAT', '--to-destination', ep.str);
+        natRules.write(args);
+      }
+    }
+
+    // Stale chains: ours, in the kernel, no longer active → flush (chain line) and delete (-X).
+    const deleted: string[] = [];
+    for (const chain of [...this.kernelNatChains].sort()) {
+      if (!activeNat.has(chain) && isServiceChainName(chain)) {
+        natChainsBuf.write(`:${chain} - [0:0]`);
+        natRulesBuf.write('-X', chain);
+        deleted.push(chain);
+      }
+    }
+
+    const lastComment = q('kubernetes service nodeports; NOTE: this must be the last rule in this chain');
+    if (cfg.nodePortAddresses.length === 0) {
+      const dest = ['-m', 'addrtype', '--dst-type', 'LOCAL', ...(cfg.localhostNodePorts ? [] : ['!', '-d', '127.0.0.0/8'])];
+      natRulesBuf.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', lastComment, dest, '-j', 'KUBE-NODEPORTS');
+    } else {
+      for (const ip of cfg.nodePortAddresses) {
+        if (ip.startsWith('127.') && !cfg.localhostNodePorts) continue;
+        natRulesBuf.write('-A', 'KUBE-SERVICES', '-m', 'comment', '--comment', lastComment, '-d', ip, '-j', 'KUBE-NODEPORTS');
+      }
+    }
+    if (!cfg.conntrackTCPLiberal) {
+      filterRules.write('-A', 'KUBE-FORWARD', '-m', 'conntrack', '--ctstate', 'INVALID', ...(cfg.nfacct ? ['-m', 'nfacct', '--nfacct-name', 'ct_state_invalid_dropped_pkts'] : []), '-j', 'DROP');
+    }
+    filterRules.write('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', q('kubernetes forwarding rules'), '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT');
+    filterRules.write('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', q('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
+
+    const text = ['*filter', ...filterChains.lines, ...filterRules.lines, 'COMMIT', '*nat', ...natChainsBuf.lines, ...natRulesBuf.lines, 'COMMIT', ''].join('\n');
+
+    // The restore succeeded (the caller calls restoreFailed() otherwise): remember the kernel's state.
+    for (const c of deleted) this.kernelNatChains.delete(c);
+    for (const c of activeNat) this.kernelNatChains.add(c);
+    this.prevServices = curServices;
+    this.prevEndpoints = curEndpoints;
+    this.needFullSync = false;
+    return { text, full: doFullSync, largeClusterMode, activeNatChains: [...activeNat].sort(), deletedChains: deleted };
+  }
+
+  private writeServiceToEndpointRules(buf: LineBuffer, sp: ServicePortInfo, chain: string, eps: EndpointInfo[], comment: (a: string[], c: string) => void): void {
+    if (sp.sessionAffinityClientIP) {
+      for (const ep of eps) {
+        const SEP = sepChain(sp.name, sp.protocol, ep.str);
+        const args = ['-A', chain];
+        comment(args, q(`${sp.name} -> ${ep.str}`));
+        buf.write(args, '-m', 'recent', '--name', SEP, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', SEP);
+      }
+    }
+    const n = eps.length;
+    eps.forEach((ep, i) => {
+      const SEP = sepChain(sp.name, sp.protocol, ep.str);
+      const args = ['-A', chain];
+      comment(args, q(`${sp.name} -> ${ep.str}`));
+      if (i < n - 1) args.push('-m', 'statistic', '--mode', 'random', '--probability', computeProbability(n - i));
+      args.push('-j', SEP);
+      buf.write(args);
+    });
+  }
+}
+
+/** One full sync with a fresh proxier. */
+export function syncProxyRules(cfg: ProxierConfig, services: Service[], slices: EndpointSlice[]): SyncResult {
+  return new Proxier(cfg).sync(services, slices);
+}
+
+/** iptablesJumpChains: the rules kube-proxy ensures (iptables -I … 1) in built-in chains, outside the payload. */
+export function jumpRules(): { table: 'filter' | 'nat'; chain: string; rule: string }[] {
+  const ct = '-m conntrack --ctstate NEW ';
+  const rows: [('filter' | 'nat'), string, string, string, string][] = [
+    ['filter', 'KUBE-EXTERNAL-SERVICES', 'INPUT', 'kubernetes externally-visible service portals', ct],
+    ['filter', 'KUBE-EXTERNAL-SERVICES', 'FORWARD', 'kubernetes externally-visible service portals', ct],
+    ['filter', 'KUBE-NODEPORTS', 'INPUT', 'kubernetes health check service ports', ''],
+    ['filter', 'KUBE-SERVICES', 'FORWARD', 'kubernetes service portals', ct],
+    ['filter', 'KUBE-SERVICES', 'OUTPUT', 'kubernetes service portals', ct],
+    ['filter', 'KUBE-FORWARD', 'FORWARD', 'kubernetes forwarding rules', ''],
+    ['filter', 'KUBE-PROXY-FIREWALL', 'INPUT', 'kubernetes load balancer firewall', ct],
+    ['filter', 'KUBE-PROXY-FIREWALL', 'OUTPUT', 'kubernetes load balancer firewall', ct],
+    ['filter', 'KUBE-PROXY-FIREWALL', 'FORWARD', 'kubernetes load balancer firewall', ct],
+    ['nat', 'KUBE-SERVICES', 'OUTPUT', 'kubernetes service portals', ''],
+    ['nat', 'KUBE-SERVICES', 'PREROUTING', 'kubernetes service portals', ''],
+    ['nat', 'KUBE-POSTROUTING', 'POSTROUTING', 'kubernetes postrouting rules', ''],
+    ['filter', 'KUBE-FIREWALL', 'INPUT', '', ''],
+    ['filter', 'KUBE-FIREWALL', 'OUTPUT', '', ''],
+  ];
+  return rows.map(([table, dst, chain, c, extra]) => ({ table, chain, rule: `${extra}${c ? `-m comment --comment "${c}" ` : ''}-j ${dst}` }));
+}

@@ -1,0 +1,121 @@
+/**
+ * An etcd v3 client as etcdctl 3.4 uses it: one request per operation with the command timeout
+ * (--command-timeout, 5 s by default) as the gRPC deadline; read-only requests that fail with a
+ * retryable etcdserver error are retried until that deadline (clientv3 retry interceptor); when
+ * the deadline passes the operation fails with `context deadline exceeded`.
+ *
+ * Models: etcd-io/etcd v3.4.23 `etcdctl/ctlv3/command/global.go` (commandCtx), `clientv3/retry.go`
+ * and `clientv3/retry_interceptor.go` (isSafeRetryImmutableRPC, 25 ms backoff).
+ * Leaves out: the balancer's endpoint switching (the caller picks the endpoint), keepalives, auth.
+ */
+import type { Model, Output } from '../kernel/model';
+import { ETCD_ERRORS } from './member';
+import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, type EtcdMethod, type EtcdReply, type EtcdRequest } from './rpc';
+
+export const CLIENT_OP = 'etcd.client.op';
+
+export interface ClientOp {
+  opId: number;
+  op: 'put' | 'get' | 'delete';
+  key: string;
+  value?: string;
+  /** Process id of the member the request goes to. */
+  endpoint: string;
+  timeoutUs: number;
+  /** Serializable read (etcdctl get --consistency=s). */
+  serializable?: boolean;
+}
+
+export interface OpResult {
+  opId: number;
+  op: 'put' | 'get' | 'delete';
+  key: string;
+  value?: string;
+  endpoint: string;
+  serializable: boolean;
+  startUs: number;
+  endUs: number;
+  result: 'ok' | 'error';
+  error?: string;
+  /** For get: the values read. */
+  read?: string[];
+  revision?: number;
+}
+
+interface Inflight {
+  op: ClientOp;
+  startUs: number;
+  deadlineUs: number;
+  reqId: string;
+}
+
+export interface ClientState {
+  seq: number;
+  /** The one deadline timer's time (the earliest pending operation's deadline), or null. */
+  deadlineAt: number | null;
+  inflight: Record<string, Inflight>;
+  results: OpResult[];
+}
+
+const RETRY_BACKOFF_US = 25_000;
+
+function request(op: ClientOp, reqId: string, deadlineUs: number): EtcdRequest & { deadlineUs: number } {
+  if (op.op === 'put') return { method: KV_PUT, reqId, request: { key: op.key, value: op.value ?? '' }, deadlineUs };
+  if (op.op === 'delete') return { method: KV_DELETE_RANGE, reqId, request: { key: op.key }, deadlineUs };
+  return { method: KV_RANGE, reqId, request: { key: op.key, serializable: op.serializable ?? false }, deadlineUs };
+}
+
+export const etcdClient: Model<ClientState> = {
+  type: 'etcdctl',
+  init: () => ({ seq: 0, deadlineAt: null, inflight: {}, results: [] }),
+  step(s, input, env) {
+    const out: Output[] = [];
+    const finish = (f: Inflight, r: Partial<OpResult>) => {
+      delete s.inflight[f.reqId];
+      s.results.push({ opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: env.now, result: 'ok', ...r });
+    };
+    const send = (f: Inflight) => {
+      const req = request(f.op, f.reqId, f.deadlineUs);
+      out.push({ type: 'send', to: f.op.endpoint, kind: req.method, payload: req });
+    };
+    if (input.type === 'command' && input.kind === CLIENT_OP) {
+      const op = input.payload as ClientOp;
+      const f: Inflight = { op, startUs: env.now, deadlineUs: env.now + op.timeoutUs, reqId: `c${++s.seq}` };
+      s.inflight[f.reqId] = f;
+      if (s.deadlineAt === null || f.deadlineUs < s.deadlineAt) {
+        s.deadlineAt = f.deadlineUs;
+        out.push({ type: 'timer', name: 'deadline', afterUs: op.timeoutUs });
+      }
+      send(f);
+    } else if (input.type === 'timer' && input.name === 'deadline') {
+      s.deadlineAt = null;
+      let next = Number.POSITIVE_INFINITY;
+      for (const f of Object.values(s.inflight)) {
+        if (f.deadlineUs <= env.now) finish(f, { result: 'error', error: ETCD_ERRORS.ctxDeadline });
+        else next = Math.min(next, f.deadlineUs);
+      }
+      if (next !== Number.POSITIVE_INFINITY) {
+        s.deadlineAt = next;
+        out.push({ type: 'timer', name: 'deadline', afterUs: next - env.now });
+      }
+    } else if (input.type === 'timer') {
+      const f = s.inflight[String(input.data)];
+      if (f && input.name.startsWith('retry/') && env.now < f.deadlineUs) send(f);
+    } else if (input.type === 'message' && input.kind.endsWith('.reply')) {
+      const r = input.payload as EtcdReply & { code?: string };
+      const f = s.inflight[r.reqId];
+      if (f) {
+        if (r.error) {
+          const retryable = f.op.op === 'get' && r.error.startsWith('etcdserver:');
+          if (retryable && env.now + RETRY_BACKOFF_US < f.deadlineUs) out.push({ type: 'timer', name: `retry/${f.reqId}`, afterUs: RETRY_BACKOFF_US, data: f.reqId });
+          else finish(f, { result: 'error', error: r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error });
+        } else {
+          const method = input.kind.replace(/\.reply$/, '') as EtcdMethod;
+          const resp = r.response as { kvs?: { value: string }[] } | undefined;
+          finish(f, { result: 'ok', revision: r.header?.revision, ...(method === KV_RANGE ? { read: (resp?.kvs ?? []).map((kv) => kv.value) } : {}) });
+        }
+      }
+    }
+    return { state: s, outputs: out };
+  },
+};

@@ -1,0 +1,92 @@
+/**
+ * Watch from a revision, as etcd's v3 watch API serves it: a watcher on a key or range receives
+ * every PUT and DELETE from `start_revision` on (history first, then live events as entries are
+ * applied), in revision order. History is kept in the member's state (nothing is compacted).
+ *
+ * Models: etcd-io/etcd v3.4.23 `mvcc/watchable_store.go` (synced/unsynced watchers),
+ * `etcdserver/api/v3rpc/watch.go` (WatchResponse: watch_id, created, events), `mvcc/mvccpb/kv.proto`
+ * (Event PUT/DELETE). Leaves out: compaction (ErrCompacted), progress notifications, fragmenting,
+ * prev_kv, filters, the client's automatic re-watch after a member dies (a watch dies with its member).
+ */
+import { range, type KeyValue, type MvccState } from './mvcc';
+
+export const WATCH = 'etcdserverpb.Watch/Watch';
+export const WATCH_EVENT = 'etcdserverpb.Watch/Watch.event';
+
+export interface WatchEvent {
+  type: 'PUT' | 'DELETE';
+  kv: KeyValue;
+}
+
+export interface WatchRequest {
+  reqId: string;
+  key: string;
+  range_end?: string;
+  start_revision?: number;
+}
+
+export interface Watcher {
+  id: number;
+  to: string;
+  reqId: string;
+  key: string;
+  range_end?: string;
+  /** Next revision to deliver. */
+  next: number;
+}
+
+export interface WatchState {
+  history: { revision: number; events: WatchEvent[] }[];
+  watchers: Watcher[];
+  nextId: number;
+}
+
+export const newWatchState = (): WatchState => ({ history: [], watchers: [], nextId: 1 });
+
+function matches(w: { key: string; range_end?: string }, key: string): boolean {
+  if (!w.range_end) return key === w.key;
+  if (w.range_end === '\0') return key >= w.key;
+  return key >= w.key && key < w.range_end;
+}
+
+/** Keys a write may touch, read before it is applied (to see deletions). */
+export function candidateKeys(s: MvccState, req: { method: string; request: unknown }): string[] {
+  const keysOf = (op: { key: string; range_end?: string }, isDelete: boolean): string[] =>
+    isDelete ? range(s, { key: op.key, range_end: op.range_end }).kvs.map((kv) => kv.key) : [op.key];
+  const r = req.request as Record<string, unknown>;
+  if (req.method.endsWith('/Put')) return [String(r.key)];
+  if (req.method.endsWith('/DeleteRange')) return keysOf(r as { key: string; range_end?: string }, true);
+  if (req.method.endsWith('/Txn')) {
+    const ops = [...((r.success as unknown[]) ?? []), ...((r.failure as unknown[]) ?? [])] as Record<string, { key: string; range_end?: string }>[];
+    const out: string[] = [];
+    for (const o of ops) {
+      if (o.request_put) out.push(o.request_put.key);
+      if (o.request_delete_range) out.push(...keysOf(o.request_delete_range, true));
+    }
+    return [...new Set(out)];
+  }
+  return [];
+}
+
+/** After a write: record the events of the new revision (if any). */
+export function recordEvents(w: WatchState, s: MvccState, before: Map<string, KeyValue | undefined>, prevRevision: number): void {
+  if (s.revision === prevRevision) return;
+  const events: WatchEvent[] = [];
+  for (const [key, old] of [...before.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
+    const now = s.kvs.get(key);
+    if (now && now.mod_revision === s.revision) events.push({ type: 'PUT', kv: { ...now } });
+    else if (!now && old) events.push({ type: 'DELETE', kv: { key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' } });
+  }
+  if (events.length > 0) w.history.push({ revision: s.revision, events });
+}
+
+/** Events for a watcher from its next revision on; advances it. */
+export function pending(w: WatchState, watcher: Watcher): WatchEvent[] {
+  const out: WatchEvent[] = [];
+  for (const h of w.history) {
+    if (h.revision < watcher.next) continue;
+    for (const e of h.events) if (matches(watcher, e.kv.key)) out.push(e);
+    watcher.next = h.revision + 1;
+  }
+  return out;
+}
