@@ -6,7 +6,67 @@
  * [+ endpoint])), Go's base32.StdEncoding (RFC 4648, A–Z2–7).
  * Leaves out: nothing; IPv6 endpoints would hash as "[ip]:port".
  */
-import { sha256 } from '@noble/hashes/sha2.js';
+
+const K = new Int32Array([
+  0x428a2f98, 0x71374491, 0xb5c0fbcf, 0xe9b5dba5, 0x3956c25b, 0x59f111f1, 0x923f82a4, 0xab1c5ed5, 0xd807aa98, 0x12835b01, 0x243185be, 0x550c7dc3,
+  0x72be5d74, 0x80deb1fe, 0x9bdc06a7, 0xc19bf174, 0xe49b69c1, 0xefbe4786, 0x0fc19dc6, 0x240ca1cc, 0x2de92c6f, 0x4a7484aa, 0x5cb0a9dc, 0x76f988da,
+  0x983e5152, 0xa831c66d, 0xb00327c8, 0xbf597fc7, 0xc6e00bf3, 0xd5a79147, 0x06ca6351, 0x14292967, 0x27b70a85, 0x2e1b2138, 0x4d2c6dfc, 0x53380d13,
+  0x650a7354, 0x766a0abb, 0x81c2c92e, 0x92722c85, 0xa2bfe8a1, 0xa81a664b, 0xc24b8b70, 0xc76c51a3, 0xd192e819, 0xd6990624, 0xf40e3585, 0x106aa070,
+  0x19a4c116, 0x1e376c08, 0x2748774c, 0x34b0bcb5, 0x391c0cb3, 0x4ed8aa4a, 0x5b9cca4f, 0x682e6ff3, 0x748f82ee, 0x78a5636f, 0x84c87814, 0x8cc70208,
+  0x90befffa, 0xa4506ceb, 0xbef9a3f7, 0xc67178f2,
+]);
+const W = new Int32Array(64);
+const SCRATCH = new Uint8Array(1024);
+
+/**
+ * SHA-256 of an ASCII/UTF-8 string (FIPS 180-4), written out for speed: kube-proxy hashes one name
+ * per service port and per endpoint, 100,000+ in a large cluster. Checked against @noble/hashes.
+ */
+export function sha256String(str: string): Uint8Array {
+  let ascii = str.length < 1000;
+  for (let i = 0; ascii && i < str.length; i++) if (str.charCodeAt(i) > 127) ascii = false;
+  const msg = ascii ? null : encoder.encode(str);
+  const len = msg ? msg.length : str.length;
+  const blocks = Math.ceil((len + 9) / 64);
+  const end = blocks * 64;
+  const buf = end <= SCRATCH.length ? SCRATCH.fill(0, 0, end) : new Uint8Array(end);
+  if (msg) buf.set(msg);
+  else for (let i = 0; i < len; i++) buf[i] = str.charCodeAt(i);
+  buf[len] = 0x80;
+  const bits = len * 8;
+  buf[end - 4] = (bits >>> 24) & 255;
+  buf[end - 3] = (bits >>> 16) & 255;
+  buf[end - 2] = (bits >>> 8) & 255;
+  buf[end - 1] = bits & 255;
+  buf[end - 5] = Math.floor(bits / 2 ** 32) & 255;
+  let h0 = 0x6a09e667, h1 = 0xbb67ae85 | 0, h2 = 0x3c6ef372, h3 = 0xa54ff53a | 0, h4 = 0x510e527f, h5 = 0x9b05688c | 0, h6 = 0x1f83d9ab, h7 = 0x5be0cd19;
+  for (let off = 0; off < end; off += 64) {
+    for (let i = 0; i < 16; i++) W[i] = (buf[off + 4 * i]! << 24) | (buf[off + 4 * i + 1]! << 16) | (buf[off + 4 * i + 2]! << 8) | buf[off + 4 * i + 3]!;
+    for (let i = 16; i < 64; i++) {
+      const a = W[i - 15]!, b = W[i - 2]!;
+      const s0 = ((a >>> 7) | (a << 25)) ^ ((a >>> 18) | (a << 14)) ^ (a >>> 3);
+      const s1 = ((b >>> 17) | (b << 15)) ^ ((b >>> 19) | (b << 13)) ^ (b >>> 10);
+      W[i] = (W[i - 16]! + s0 + W[i - 7]! + s1) | 0;
+    }
+    let a = h0, b = h1, c = h2, d = h3, e = h4, f = h5, g = h6, h = h7;
+    for (let i = 0; i < 64; i++) {
+      const S1 = ((e >>> 6) | (e << 26)) ^ ((e >>> 11) | (e << 21)) ^ ((e >>> 25) | (e << 7));
+      const t1 = (h + S1 + ((e & f) ^ (~e & g)) + K[i]! + W[i]!) | 0;
+      const S0 = ((a >>> 2) | (a << 30)) ^ ((a >>> 13) | (a << 19)) ^ ((a >>> 22) | (a << 10));
+      const t2 = (S0 + ((a & b) ^ (a & c) ^ (b & c))) | 0;
+      h = g; g = f; f = e; e = (d + t1) | 0; d = c; c = b; b = a; a = (t1 + t2) | 0;
+    }
+    h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0; h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
+  }
+  const out = new Uint8Array(32);
+  [h0, h1, h2, h3, h4, h5, h6, h7].forEach((v, i) => {
+    out[4 * i] = (v >>> 24) & 255;
+    out[4 * i + 1] = (v >>> 16) & 255;
+    out[4 * i + 2] = (v >>> 8) & 255;
+    out[4 * i + 3] = v & 255;
+  });
+  return out;
+}
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
 const encoder = new TextEncoder();
@@ -30,15 +90,28 @@ export function base32Std(bytes: Uint8Array): string {
   return out;
 }
 
+/** The first 16 characters of base32(b): exactly its first 10 bytes. */
+export function base32First16(b: Uint8Array): string {
+  let out = '';
+  for (let g = 0; g < 2; g++) {
+    const o = g * 5;
+    const hi = (b[o]! << 12) | (b[o + 1]! << 4) | (b[o + 2]! >>> 4); // 20 bits
+    const lo = ((b[o + 2]! & 15) << 16) | (b[o + 3]! << 8) | b[o + 4]!; // 20 bits
+    out += ALPHABET[(hi >>> 15) & 31]! + ALPHABET[(hi >>> 10) & 31]! + ALPHABET[(hi >>> 5) & 31]! + ALPHABET[hi & 31]!;
+    out += ALPHABET[(lo >>> 15) & 31]! + ALPHABET[(lo >>> 10) & 31]! + ALPHABET[(lo >>> 5) & 31]! + ALPHABET[lo & 31]!;
+  }
+  return out;
+}
+
 export function portProtoHash(servicePortName: string, protocol: string): string {
-  return base32Std(sha256(encoder.encode(servicePortName + protocol))).slice(0, 16);
+  return base32First16(sha256String(servicePortName + protocol));
 }
 
 export const svcChain = (spn: string, proto: string) => 'KUBE-SVC-' + portProtoHash(spn, proto);
 export const svlChain = (spn: string, proto: string) => 'KUBE-SVL-' + portProtoHash(spn, proto);
 export const fwChain = (spn: string, proto: string) => 'KUBE-FW-' + portProtoHash(spn, proto);
 export const extChain = (spn: string, proto: string) => 'KUBE-EXT-' + portProtoHash(spn, proto);
-export const sepChain = (spn: string, proto: string, endpoint: string) => 'KUBE-SEP-' + base32Std(sha256(encoder.encode(spn + proto + endpoint))).slice(0, 16);
+export const sepChain = (spn: string, proto: string, endpoint: string) => 'KUBE-SEP-' + base32First16(sha256String(spn + proto + endpoint));
 
 /** isServiceChainName: the chains kube-proxy owns per service and may delete when stale. */
 export function isServiceChainName(chain: string): boolean {

@@ -103,3 +103,14 @@ describe('endpoint order and ClusterIP without endpoints', () => {
     expect(r.text).toContain('-A KUBE-SERVICES -m comment --comment "ns6/svc6:p80 has no endpoints" -m tcp -p tcp -d 172.30.0.46 --dport 80 -j REJECT');
   });
 });
+
+describe('sha256String', () => {
+  it('property: equals @noble/hashes sha256 for any string', async () => {
+    const { sha256 } = await import('@noble/hashes/sha2.js');
+    const { sha256String } = await import('./chain-names');
+    const fc = (await import('fast-check')).default;
+    fc.assert(fc.property(fc.string({ maxLength: 300 }), (s) => {
+      expect(Buffer.from(sha256String(s)).toString('hex')).toBe(Buffer.from(sha256(new TextEncoder().encode(s))).toString('hex'));
+    }), { numRuns: 500 });
+  });
+});

@@ -50,8 +50,13 @@ export function computeProbability(n: number): string {
 
 class LineBuffer {
   lines: string[] = [];
-  write(...args: (string | number | (string | number)[])[]): void {
-    this.lines.push(args.flat().join(' '));
+  write(...args: (string | string[])[]): void {
+    let line = '';
+    for (const a of args) {
+      if (typeof a === 'string') line += line ? ' ' + a : a;
+      else for (const x of a) line += line ? ' ' + x : x;
+    }
+    this.lines.push(line);
   }
 }
 
@@ -151,7 +156,9 @@ export class Proxier {
       const P = sp.protocol;
       const all = epsByPort.get(sp) ?? [];
       const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(sp, all);
-      for (const ep of allReachable) activeNat.add(sepChain(name, P, ep.str));
+      const sepNames = new Map<string, string>();
+      const sepOf = (ep: EndpointInfo) => sepNames.get(ep.str) ?? sepNames.set(ep.str, sepChain(name, P, ep.str)).get(ep.str)!;
+      for (const ep of allReachable) activeNat.add(sepOf(ep));
       const SVC = svcChain(name, P);
       const SVL = svlChain(name, P);
       const EXT = extChain(name, P);
@@ -267,14 +274,14 @@ export class Proxier {
       }
       if (usesClusterPolicyChain) {
         natChains.write(`:${SVC} - [0:0]`);
-        this.writeServiceToEndpointRules(natRules, sp, SVC, clusterEndpoints, comment);
+        this.writeServiceToEndpointRules(natRules, sp, SVC, clusterEndpoints, comment, sepOf);
       }
       if (usesLocalPolicyChain) {
         natChains.write(`:${SVL} - [0:0]`);
-        this.writeServiceToEndpointRules(natRules, sp, SVL, localEndpoints, comment);
+        this.writeServiceToEndpointRules(natRules, sp, SVL, localEndpoints, comment, sepOf);
       }
       for (const ep of allReachable) {
-        const SEP = sepChain(name, P, ep.str);
+        const SEP = sepOf(ep);
         natChains.write(`:${SEP} - [0:0]`);
         const args = ['-A', SEP];
         comment(args, name);
@@ -322,10 +329,10 @@ export class Proxier {
     return { text, full: doFullSync, largeClusterMode, activeNatChains: [...activeNat].sort(), deletedChains: deleted };
   }
 
-  private writeServiceToEndpointRules(buf: LineBuffer, sp: ServicePortInfo, chain: string, eps: EndpointInfo[], comment: (a: string[], c: string) => void): void {
+  private writeServiceToEndpointRules(buf: LineBuffer, sp: ServicePortInfo, chain: string, eps: EndpointInfo[], comment: (a: string[], c: string) => void, sepOf: (ep: EndpointInfo) => string): void {
     if (sp.sessionAffinityClientIP) {
       for (const ep of eps) {
-        const SEP = sepChain(sp.name, sp.protocol, ep.str);
+        const SEP = sepOf(ep);
         const args = ['-A', chain];
         comment(args, q(`${sp.name} -> ${ep.str}`));
         buf.write(args, '-m', 'recent', '--name', SEP, '--rcheck', '--seconds', String(sp.stickyMaxAgeSeconds), '--reap', '-j', SEP);
@@ -333,7 +340,7 @@ export class Proxier {
     }
     const n = eps.length;
     eps.forEach((ep, i) => {
-      const SEP = sepChain(sp.name, sp.protocol, ep.str);
+      const SEP = sepOf(ep);
       const args = ['-A', chain];
       comment(args, q(`${sp.name} -> ${ep.str}`));
       if (i < n - 1) args.push('-m', 'statistic', '--mode', 'random', '--probability', computeProbability(n - i));

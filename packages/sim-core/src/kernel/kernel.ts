@@ -6,7 +6,7 @@
  */
 import { EventQueue } from './event-queue';
 import type { Input, Model, Output, StepEnv } from './model';
-import { RngStreams } from './rng';
+import { RngStreams, type Rng } from './rng';
 import { Trace, type TraceEntry } from './trace';
 
 export type ProcessStatus = 'running' | 'paused' | 'crashed' | 'stopped';
@@ -107,6 +107,9 @@ export class Kernel {
   readonly trace = new Trace();
   readonly rng: RngStreams;
   private models = new Map<string, Model>();
+  /** Stream lookups cached by process and by link (rebuilt on restore, when streams are replaced). */
+  private procRng = new Map<string, Rng>();
+  private linkRng = new Map<string, Rng>();
   state: KernelState;
   private queue: EventQueue<Entry>;
 
@@ -229,6 +232,8 @@ export class Kernel {
     this.state = cloneSharingPersisted(s);
     this.queue = new EventQueue(this.state.queue);
     this.rng.restore(this.state.rng);
+    this.procRng.clear();
+    this.linkRng.clear();
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -269,9 +274,28 @@ export class Kernel {
       now: this.now,
       self: p.id,
       host: p.host,
-      rng: this.rng.stream(`proc:${p.id}`),
+      rng: this.procStream(p.id),
       epochMs: this.opts.epochMs,
     };
+  }
+
+  private procStream(id: string): Rng {
+    let r = this.procRng.get(id);
+    if (!r) {
+      r = this.rng.stream(`proc:${id}`);
+      this.procRng.set(id, r);
+    }
+    return r;
+  }
+
+  private linkStream(from: string, to: string): Rng {
+    const key = `${from}>${to}`;
+    let r = this.linkRng.get(key);
+    if (!r) {
+      r = this.rng.stream(`link:${key}`);
+      this.linkRng.set(key, r);
+    }
+    return r;
   }
 
   private dispatch(e: Entry): void {
@@ -382,7 +406,7 @@ export class Kernel {
       return;
     }
     const link = this.link(fromHost, toHost);
-    const r = this.rng.stream(`link:${fromHost}>${toHost}`);
+    const r = this.linkStream(fromHost, toHost);
     if (link.loss > 0 && r.chance(link.loss)) {
       this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'loss' } });
       return;
@@ -489,7 +513,7 @@ export class Kernel {
         l.paused = false;
         const held = l.held;
         l.held = [];
-        for (const m of held) this.enqueueOnLink(l, m, this.now, this.rng.stream(`link:${f.from}>${f.to}`));
+        for (const m of held) this.enqueueOnLink(l, m, this.now, this.linkStream(f.from, f.to));
         return;
       }
     }
