@@ -44,26 +44,31 @@ export async function bench(): Promise<void> {
     console.log(`real iptables-restore: skipped (${root ? 'no ip command' : 'not root'})`);
     return;
   }
-  for (const flavour of ['nft', 'legacy']) {
-    const tool = `iptables-${flavour}-restore`;
-    if (!have(tool)) {
-      console.log(`real ${tool}: skipped (not installed)`);
-      continue;
-    }
-    const ns = `kl-${process.pid}-bench`;
-    spawnSync('ip', ['netns', 'del', ns]);
-    try {
-      if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) {
-        console.log(`real ${tool}: skipped (cannot create a network namespace)`);
+  const small = objects(1_000, 10);
+  const smallText = new Proxier(k3sProxierConfig('node-0', '10.89.97.201')).sync(small.services, small.slices).text;
+  for (const [label, text, limitS] of [['10000 x 10', r.text, 120], ['1000 x 10', smallText, 120]] as const) {
+    for (const flavour of ['legacy', 'nft']) {
+      const tool = `iptables-${flavour}-restore`;
+      if (!have(tool)) {
+        console.log(`real ${tool}: skipped (not installed)`);
         continue;
       }
-      const t = performance.now();
-      const res = spawnSync('ip', ['netns', 'exec', ns, tool, '--noflush', '--counters'], { input: r.text, maxBuffer: 1 << 26, timeout: 300_000 });
-      const ms = performance.now() - t;
-      if (res.status !== 0) console.log(`real ${tool}: FAILED (${String(res.stderr).trim().slice(0, 200)})`);
-      else console.log(`real ${tool} loading the same text into a fresh namespace: ${ms.toFixed(0)} ms`);
-    } finally {
+      const ns = `kl-${process.pid}-bench`;
       spawnSync('ip', ['netns', 'del', ns]);
+      try {
+        if (spawnSync('ip', ['netns', 'add', ns]).status !== 0) {
+          console.log(`real ${tool}: skipped (cannot create a network namespace)`);
+          continue;
+        }
+        const t = performance.now();
+        const res = spawnSync('ip', ['netns', 'exec', ns, tool, '--noflush', '--counters'], { input: text, maxBuffer: 1 << 26, timeout: limitS * 1000, killSignal: 'SIGKILL' });
+        const ms = performance.now() - t;
+        if (res.signal) console.log(`real ${tool}, ${label} (${text.split('\n').length} lines): did not finish within ${limitS} s`);
+        else if (res.status !== 0) console.log(`real ${tool}, ${label}: FAILED (${String(res.stderr).trim().slice(0, 200)})`);
+        else console.log(`real ${tool} loading the ${label} text (${text.split('\n').length} lines) into a fresh namespace: ${ms.toFixed(0)} ms`);
+      } finally {
+        spawnSync('ip', ['netns', 'del', ns]);
+      }
     }
   }
 }

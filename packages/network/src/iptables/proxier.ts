@@ -9,7 +9,7 @@
  * kube-proxy iterates a Go map in random order; upstream compares payloads after sortIPTablesRules,
  * and so do we.
  */
-import { extChain, fwChain, isServiceChainName, sepChain, svcChain, svlChain } from './chain-names';
+import { isServiceChainName, sepChain, svcChain } from './chain-names';
 import { categorizeEndpoints, cidrContainsIp, endpointsFor, servicePorts, usesClusterEndpoints, usesLocalEndpoints, type EndpointInfo, type EndpointSlice, type Service, type ServicePortInfo } from './objects';
 
 export interface ProxierConfig {
@@ -65,6 +65,7 @@ export interface SyncResult {
   text: string;
   full: boolean;
   largeClusterMode: boolean;
+  /** in the order they became active (fixed chains first) */
   activeNatChains: string[];
   deletedChains: string[];
 }
@@ -77,6 +78,7 @@ export class Proxier {
   /** the nat chains the kernel holds after the last successful restore */
   private kernelNatChains = new Set<string>();
   private needFullSync = true;
+  private lastLarge = false;
 
   constructor(readonly cfg: ProxierConfig) {}
 
@@ -116,7 +118,9 @@ export class Proxier {
       epsByPort.set(sp, eps);
       totalEndpoints += eps.length;
       const k = `${sp.namespace}/${sp.serviceName}`;
-      curEndpoints.set(k, (curEndpoints.get(k) ?? '') + JSON.stringify(eps));
+      let fp = '';
+      for (const e of eps) fp += `${e.str}|${+e.ready}${+e.serving}${+e.terminating}|${e.nodeName ?? ''};`;
+      curEndpoints.set(k, (curEndpoints.get(k) ?? '') + fp + '#');
     }
     const changed = new Set<string>();
     for (const k of new Set([...curServices.keys(), ...this.prevServices.keys()])) {
@@ -124,6 +128,7 @@ export class Proxier {
       if ((curEndpoints.get(k) ?? '') !== (this.prevEndpoints.get(k) ?? '')) changed.add(k);
     }
     const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
+    this.lastLarge = largeClusterMode;
 
     const filterChains = new LineBuffer();
     const filterRules = new LineBuffer();
@@ -159,10 +164,12 @@ export class Proxier {
       const sepNames = new Map<string, string>();
       const sepOf = (ep: EndpointInfo) => sepNames.get(ep.str) ?? sepNames.set(ep.str, sepChain(name, P, ep.str)).get(ep.str)!;
       for (const ep of allReachable) activeNat.add(sepOf(ep));
-      const SVC = svcChain(name, P);
-      const SVL = svlChain(name, P);
-      const EXT = extChain(name, P);
-      const FW = fwChain(name, P);
+      // All four names share one hash (portProtoHash): compute it once.
+      const hash = svcChain(name, P).slice('KUBE-SVC-'.length);
+      const SVC = 'KUBE-SVC-' + hash;
+      const SVL = 'KUBE-SVL-' + hash;
+      const EXT = 'KUBE-EXT-' + hash;
+      const FW = 'KUBE-FW-' + hash;
       const usesClusterPolicyChain = clusterEndpoints.length > 0 && usesClusterEndpoints(sp);
       const usesLocalPolicyChain = localEndpoints.length > 0 && usesLocalEndpoints(sp);
       if (usesClusterPolicyChain) activeNat.add(SVC);
@@ -280,22 +287,21 @@ export class Proxier {
         natChains.write(`:${SVL} - [0:0]`);
         this.writeServiceToEndpointRules(natRules, sp, SVL, localEndpoints, comment, sepOf);
       }
+      // The hot path (one pair per endpoint): written as strings, same text as the args form.
+      const sepComment = largeClusterMode ? '' : ` -m comment --comment ${name}`;
       for (const ep of allReachable) {
         const SEP = sepOf(ep);
-        natChains.write(`:${SEP} - [0:0]`);
-        const args = ['-A', SEP];
-        comment(args, name);
-        natRules.write(args, '-s', ep.ip, '-j', 'KUBE-MARK-MASQ');
-        if (sp.sessionAffinityClientIP) args.push('-m', 'recent', '--name', SEP, '--set');
-        args.push(...proto, '-j', 'DNAT', '--to-destination', ep.str);
-        natRules.write(args);
+        natChains.lines.push(`:${SEP} - [0:0]`);
+        natRules.lines.push(`-A ${SEP}${sepComment} -s ${ep.ip} -j KUBE-MARK-MASQ`);
+        const recent = sp.sessionAffinityClientIP ? ` -m recent --name ${SEP} --set` : '';
+        natRules.lines.push(`-A ${SEP}${sepComment}${recent} -m ${P} -p ${P} -j DNAT --to-destination ${ep.str}`);
       }
     }
 
     // Stale chains: ours, in the kernel, no longer active → flush (chain line) and delete (-X).
     const deleted: string[] = [];
-    for (const chain of [...this.kernelNatChains].sort()) {
-      if (!activeNat.has(chain) && isServiceChainName(chain)) {
+    for (const chain of [...this.kernelNatChains].filter((c) => !activeNat.has(c)).sort()) {
+      if (isServiceChainName(chain)) {
         natChainsBuf.write(`:${chain} - [0:0]`);
         natRulesBuf.write('-X', chain);
         deleted.push(chain);
@@ -326,7 +332,7 @@ export class Proxier {
     this.prevServices = curServices;
     this.prevEndpoints = curEndpoints;
     this.needFullSync = false;
-    return { text, full: doFullSync, largeClusterMode, activeNatChains: [...activeNat].sort(), deletedChains: deleted };
+    return { text, full: doFullSync, largeClusterMode, activeNatChains: [...activeNat], deletedChains: deleted };
   }
 
   private writeServiceToEndpointRules(buf: LineBuffer, sp: ServicePortInfo, chain: string, eps: EndpointInfo[], comment: (a: string[], c: string) => void, sepOf: (ep: EndpointInfo) => string): void {
@@ -339,14 +345,13 @@ export class Proxier {
       }
     }
     const n = eps.length;
-    eps.forEach((ep, i) => {
-      const SEP = sepOf(ep);
-      const args = ['-A', chain];
-      comment(args, q(`${sp.name} -> ${ep.str}`));
-      if (i < n - 1) args.push('-m', 'statistic', '--mode', 'random', '--probability', computeProbability(n - i));
-      args.push('-j', SEP);
-      buf.write(args);
-    });
+    const large = this.lastLarge;
+    for (let i = 0; i < n; i++) {
+      const ep = eps[i]!;
+      const c = large ? '' : ` -m comment --comment "${sp.name} -> ${ep.str}"`;
+      const stat = i < n - 1 ? ` -m statistic --mode random --probability ${computeProbability(n - i)}` : '';
+      buf.lines.push(`-A ${chain}${c}${stat} -j ${sepOf(ep)}`);
+    }
   }
 }
 
