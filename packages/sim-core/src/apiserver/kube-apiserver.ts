@@ -24,11 +24,14 @@ import { forbiddenMessage, type Attributes, type AuthzResult } from './authz/att
 import { authorizeNode } from './authz/node';
 import { authorizePrivilegedGroups, PRIVILEGED_AUTHORIZER } from './authz/privileged-groups';
 import { authorizeRBAC, type RbacData } from './authz/rbac';
-import { HTTP_REQUEST, HTTP_RESPONSE, TCP_SYN, TCP_SYN_ACK, TLS_CLIENT_FINISHED, TLS_CLIENT_HELLO, TLS_SERVER_HELLO, wantsTable, type ClientFinished, type ClientHello, type HttpRequest, type HttpResponse, type TcpSegment } from './http';
+import { HTTP_CANCEL, HTTP_REQUEST, HTTP_RESPONSE, HTTP_WATCH_EVENT, TCP_SYN, TCP_SYN_ACK, TLS_CLIENT_FINISHED, TLS_CLIENT_HELLO, TLS_SERVER_HELLO, wantsTable, type ClientFinished, type ClientHello, type HttpCancel, type HttpRequest, type HttpResponse, type TcpSegment, type WatchEventMessage } from './http';
 import { parseRequestInfo, type RequestInfo } from './request-info';
-import { alreadyExists, badRequest, conflict, forbidden, notFound, notFoundPath, unauthorized, type Status } from './status';
+import { alreadyExists, badRequest, conflict, forbidden, methodNotSupported, notFound, notFoundPath, unauthorized, type Status } from './status';
 import { apiVersionOf, findResource, listPrefix, objectKey, RESOURCES, type ResourceDef } from './storage/keys';
 import { toTable } from './printers/table';
+import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
+import { parseFieldSelector, parseLabelSelector, SelectorError, matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
+import { appendEvent, newWatchCache, tooOld, watcherMatches, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
 
 export interface ApiServerConfig {
   /** Process id of the etcd member this server talks to. */
@@ -45,9 +48,16 @@ interface Connection {
   peerCert?: Certificate;
 }
 
+interface Selectors {
+  labels: Requirement[];
+  fields: FieldRequirement[];
+}
+
 type Pending =
   | { op: 'rbac-load'; resource: string }
-  | { op: 'list' | 'get' | 'create' | 'update' | 'delete'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string };
+  | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
+  | { op: 'rmw-read'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; mutation: Mutation; respondScale?: boolean }
+  | { op: 'rmw-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; object: KubeObject; deleting: boolean; respondScale?: boolean };
 
 export interface ApiServerState {
   config: ApiServerConfig;
@@ -58,6 +68,8 @@ export interface ApiServerState {
   syncing: number;
   waiting: { from: string; req: HttpRequest }[];
   nextReq: number;
+  watch: WatchCacheState;
+  nextWatch: number;
 }
 
 /** Costs of the handler chain, in microseconds. */
@@ -71,6 +83,7 @@ const RBAC_KINDS: [keyof RbacData, string][] = [
 ];
 
 const qualified = (d: ResourceDef): string => (d.group ? `${d.resource}.${d.group}` : d.resource);
+const q = qualified;
 
 function json(status: number, body: unknown, extra: Record<string, string> = {}): { status: number; headers: Record<string, string>; body: unknown } {
   return { status, headers: { 'Content-Type': 'application/json', ...extra }, body };
@@ -91,7 +104,7 @@ export function encodeForStorage(o: KubeObject): string {
 export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState> {
   return {
     type: 'kube-apiserver',
-    init: () => ({ config, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0 }),
+    init: () => ({ config, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1 }),
     step(s, input, env) {
       const out: Output[] = [];
       if (input.type === 'start') {
@@ -148,6 +161,12 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
         const req = input.payload as HttpRequest;
         if (s.syncing > 0) s.waiting.push({ from, req });
         else handleRequest(s, from, req, env, out);
+      } else if (kind === HTTP_CANCEL) {
+        const c = input.payload as HttpCancel;
+        for (const id of Object.keys(s.watch.watchers)) {
+          const w = s.watch.watchers[id]!;
+          if (w.conn === c.conn && w.stream === c.stream) delete s.watch.watchers[id];
+        }
       } else if (isEtcdReply(kind)) {
         onEtcdReply(s, input.payload as EtcdReply, env, out);
       }
@@ -232,17 +251,68 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   }
   const reqId = `${auditID}/${s.nextReq++}`;
   const trace = req.trace;
+  const query = new URLSearchParams(req.path.split('?')[1] ?? '');
+  let sel: Selectors;
+  try {
+    sel = { labels: parseLabelSelector(query.get('labelSelector') ?? ''), fields: parseFieldSelector(query.get('fieldSelector') ?? '', def.kind) };
+  } catch (e) {
+    if (!(e instanceof SelectorError)) throw e;
+    respond(out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
+    return;
+  }
+  const base = { from, req, info, def, user: authn.user, auditID };
+  const rmw = (key: string, mutation: Mutation, respondScale = false) => {
+    s.pending[reqId] = { op: 'rmw-read', ...base, key, mutation, respondScale };
+    out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
+  };
+  const sub = info.subresource;
+  if (sub && !['status', 'binding', 'scale'].includes(sub)) {
+    respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
+    return;
+  }
   switch (info.verb) {
     case 'list': {
       const prefix = listPrefix(def, info.namespace);
-      s.pending[reqId] = { op: 'list', from, req, info, def, user: authn.user, auditID };
+      const limit = Number(query.get('limit') ?? 0);
+      s.pending[reqId] = { op: 'list', ...base, sel };
+      out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: prefix, range_end: prefixEnd(prefix), ...(limit > 0 && sel.labels.length === 0 && sel.fields.length === 0 ? { limit } : {}) }, trace }, chainUs));
+      return;
+    }
+    case 'watch': {
+      const rvText = query.get('resourceVersion') ?? '';
+      const rv = Number(rvText || 0);
+      if (!/^\d*$/.test(rvText)) {
+        respond(out, from, req, statusResponse(badRequest(`invalid resource version: ${rvText}`)), auditID, chainUs);
+        return;
+      }
+      if (rv > 0) {
+        startWatch(s, base, sel, rv, out, chainUs);
+        return;
+      }
+      // resourceVersion unset or 0: the current state as ADDED events first, then changes.
+      const prefix = listPrefix(def, info.namespace);
+      s.pending[reqId] = { op: 'watch-init', ...base, sel };
       out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: prefix, range_end: prefixEnd(prefix) }, trace }, chainUs));
       return;
     }
     case 'get': {
       const key = objectKey(def, info.namespace, info.name);
-      s.pending[reqId] = { op: 'get', from, req, info, def, user: authn.user, auditID, key };
+      if (sub === 'scale') {
+        s.pending[reqId] = { op: 'get', ...base, key, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: '$scale' } } };
+      } else s.pending[reqId] = { op: 'get', ...base, key };
       out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
+      return;
+    }
+    case 'patch': {
+      const key = objectKey(def, info.namespace, info.name);
+      const patch = req.body;
+      if (!patch || typeof patch !== 'object') {
+        respond(out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml')), auditID, chainUs);
+        return;
+      }
+      if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
+      else if (sub === 'status') rmw(key, { kind: 'merge-patch', patch: { status: (patch as { status?: unknown }).status ?? {} } });
+      else rmw(key, { kind: 'merge-patch', patch });
       return;
     }
     case 'create':
@@ -252,11 +322,36 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         respond(out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')), auditID, chainUs);
         return;
       }
+      if (sub === 'binding' && info.verb === 'create' && def.resource === 'pods') {
+        const target = (body as { target?: { name?: string } }).target?.name;
+        if (!target) {
+          respond(out, from, req, statusResponse({ ...badRequest('target.name: Required value'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
+          return;
+        }
+        rmw(objectKey(def, info.namespace, info.name || body.metadata.name), { kind: 'binding', node: target });
+        return;
+      }
+      if (sub === 'status' && info.verb === 'update') {
+        rmw(objectKey(def, info.namespace, info.name), { kind: 'status', status: body.status ?? {} });
+        return;
+      }
+      if (sub === 'scale' && info.verb === 'update') {
+        rmw(objectKey(def, info.namespace, info.name), { kind: 'scale', replicas: (body as { spec?: { replicas?: number } }).spec?.replicas ?? -1 }, true);
+        return;
+      }
+      if (sub) {
+        respond(out, from, req, statusResponse(methodNotSupported(sub === 'binding' ? 'pods/binding' : `${q(def)}/${sub}`, info.verb)), auditID, chainUs);
+        return;
+      }
       const obj = structuredClone(body);
       obj.apiVersion = apiVersionOf(def);
       obj.kind = def.kind;
       if (def.namespaced) obj.metadata.namespace = info.namespace;
-      const name = info.verb === 'update' ? info.name : obj.metadata.name;
+      let name = info.verb === 'update' ? info.name : obj.metadata.name;
+      if (!name && info.verb === 'create' && obj.metadata.generateName) {
+        // generateName + 5 random characters (names.SimpleNameGenerator, utilrand.String(5)).
+        name = `${obj.metadata.generateName}${env.rng.kubeString(5)}`;
+      }
       if (!name) {
         respond(out, from, req, statusResponse({ ...badRequest('name or generateName is required'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
         return;
@@ -266,11 +361,13 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       if (info.verb === 'create') {
         obj.metadata.uid = env.rng.uuid();
         obj.metadata.creationTimestamp = rfc3339(nowMs);
-        s.pending[reqId] = { op: 'create', from, req, info, def, user: authn.user, auditID, body: obj, key };
+        if (def.kind === 'Pod') defaultPod(obj);
+        if (obj.spec !== undefined && (def.group === 'apps' || def.kind === 'Pod')) obj.metadata.generation = 1;
+        s.pending[reqId] = { op: 'create', ...base, body: obj, key };
         out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'EQUAL', mod_revision: 0 }], success: [{ request_put: { key, value: encodeForStorage(obj) } }], failure: [{ request_range: { key } }] }, trace }, chainUs));
       } else {
         const rv = Number(obj.metadata.resourceVersion ?? 0);
-        s.pending[reqId] = { op: 'update', from, req, info, def, user: authn.user, auditID, body: obj, key };
+        s.pending[reqId] = { op: 'update', ...base, body: obj, key };
         const compare = rv > 0 ? [{ key, target: 'MOD' as const, result: 'EQUAL' as const, mod_revision: rv }] : [{ key, target: 'MOD' as const, result: 'GREATER' as const, mod_revision: 0 }];
         out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare, success: [{ request_put: { key, value: encodeForStorage(obj) } }], failure: [{ request_range: { key } }] }, trace }, chainUs));
       }
@@ -278,7 +375,12 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     }
     case 'delete': {
       const key = objectKey(def, info.namespace, info.name);
-      s.pending[reqId] = { op: 'delete', from, req, info, def, user: authn.user, auditID, key };
+      const graceText = query.get('gracePeriodSeconds') ?? (req.body as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
+      if (def.kind === 'Pod') {
+        rmw(key, { kind: 'graceful-delete', graceSeconds: graceText === undefined || graceText === null ? null : Number(graceText) });
+        return;
+      }
+      s.pending[reqId] = { op: 'delete', ...base, key };
       out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'GREATER', mod_revision: 0 }], success: [{ request_range: { key } }, { request_delete_range: { key } }], failure: [] }, trace }, chainUs));
       return;
     }
@@ -287,7 +389,45 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   }
 }
 
-/** The union authorizer in upstream's order: system:masters superuser, then Node, then RBAC (k3s: --authorization-mode=Node,RBAC). */
+function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; auditID: string }, sel: Selectors, rv: number, out: Output[], afterUs: number): void {
+  const w: Watcher = {
+    id: `w${String(s.nextWatch++).padStart(6, '0')}`,
+    client: p.from,
+    conn: p.req.conn,
+    stream: p.req.stream,
+    resource: `${p.def.group}/${p.def.resource}`,
+    namespace: p.info.namespace,
+    kind: p.def.kind,
+    labels: sel.labels,
+    fields: sel.fields,
+    table: wantsTable(p.req.headers['Accept']),
+  };
+  out.push({ type: 'send', to: p.from, kind: HTTP_RESPONSE, afterUs, payload: { conn: p.req.conn, stream: p.req.stream, status: 200, headers: { 'Content-Type': 'application/json', 'Audit-Id': p.auditID, 'Transfer-Encoding': 'chunked' }, body: { kind: 'WatchStream' }, trace: p.req.trace } satisfies HttpResponse });
+  if (rv < s.watch.floor) {
+    sendWatchEvent(s, w, 'ERROR' as WatchType, tooOld(rv, s.watch.floor) as unknown as KubeObject, out, afterUs);
+    return;
+  }
+  for (const e of s.watch.events) if (e.rv > rv && watcherMatches(w, e)) sendWatchEvent(s, w, e.type, e.object, out, afterUs);
+  s.watch.watchers[w.id] = w;
+}
+
+function sendWatchEvent(s: ApiServerState, w: Watcher, type: WatchType | 'ERROR', object: KubeObject, out: Output[], afterUs = 0): void {
+  const obj = w.table && type !== 'ERROR' ? toTable(w.kind, [object], object.metadata.resourceVersion ?? '', 0) : object;
+  const payload: WatchEventMessage = { conn: w.conn, stream: w.stream, event: { type, object: obj } };
+  out.push({ type: 'send', to: w.client, kind: HTTP_WATCH_EVENT, payload, afterUs });
+  void s;
+}
+
+/** Log a committed write and tell every matching watcher (in watcher order). */
+function publish(s: ApiServerState, def: ResourceDef, type: WatchType, object: KubeObject, rv: number, out: Output[]): void {
+  const e: WatchEvent = { rv, type, resource: `${def.group}/${def.resource}`, namespace: object.metadata.namespace ?? '', kind: def.kind, object };
+  appendEvent(s.watch, e);
+  for (const id of Object.keys(s.watch.watchers).sort()) {
+    const w = s.watch.watchers[id]!;
+    if (watcherMatches(w, e)) sendWatchEvent(s, w, type, object, out, APISERVER_COSTS.responseBaseUs);
+  }
+}
+
 function authorize(s: ApiServerState, a: Attributes): AuthzResult {
   const su = authorizePrivilegedGroups(a);
   if (su.decision === 'allow') return su;
@@ -306,6 +446,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     const field = RBAC_KINDS.find(([, res]) => res === p.resource)![0];
     s.rbac[field] = ((r.response?.kvs ?? []) as KeyValue[]).map((kv) => JSON.parse(kv.value));
     s.syncing--;
+    s.watch.floor = Math.max(s.watch.floor, r.header?.revision ?? 0);
     if (s.syncing === 0) {
       out.push({ type: 'note', kind: 'apiserver.ready', data: { rbac: { clusterRoles: s.rbac.clusterRoles.length, clusterRoleBindings: s.rbac.clusterRoleBindings.length, roles: s.rbac.roles.length, roleBindings: s.rbac.roleBindings.length } } });
       const waiting = s.waiting;
@@ -323,7 +464,8 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
   const rev = String(r.header?.revision ?? 0);
   switch (p.op) {
     case 'list': {
-      const items = ((r.response?.kvs ?? []) as KeyValue[]).map(decodeKv);
+      const sel = p.sel ?? { labels: [], fields: [] };
+      const items = ((r.response?.kvs ?? []) as KeyValue[]).map(decodeKv).filter((o) => matchesLabels(sel.labels, o.metadata.labels) && matchesFields(sel.fields, p.def.kind, o));
       const cost = APISERVER_COSTS.responseBaseUs + items.length * APISERVER_COSTS.decodePerItemUs;
       const list = { kind: p.def.listKind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: rev }, items };
       if (wantsTable(p.req.headers['Accept'])) {
@@ -337,7 +479,61 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     case 'get': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
       if (!kv) respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+      else if (p.body?.kind === 'Scale') respond(out, p.from, p.req, json(200, scaleOf(decodeKv(kv))), p.auditID, APISERVER_COSTS.responseBaseUs);
       else respond(out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
+      return;
+    }
+    case 'watch-init': {
+      const sel = p.sel ?? { labels: [], fields: [] };
+      const items = ((r.response?.kvs ?? []) as KeyValue[]).map(decodeKv);
+      const w = { from: p.from, req: p.req, info: p.info, def: p.def, auditID: p.auditID };
+      const before = out.length;
+      startWatch(s, w, sel, Number(rev), out, APISERVER_COSTS.responseBaseUs);
+      // startWatch sent the 200 and any events after `rev`; the current objects go first, as ADDED.
+      const watcher = Object.values(s.watch.watchers).find((x) => x.conn === p.req.conn && x.stream === p.req.stream);
+      if (watcher) {
+        const added: Output[] = [];
+        for (const o of items) if (matchesLabels(sel.labels, o.metadata.labels) && matchesFields(sel.fields, p.def.kind, o)) sendWatchEvent(s, watcher, 'ADDED', o, added, APISERVER_COSTS.responseBaseUs);
+        out.splice(before + 1, 0, ...added);
+      }
+      return;
+    }
+    case 'rmw-read': {
+      const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
+      if (!kv) {
+        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const current = decodeKv(kv);
+      const m = applyMutation(current, p.mutation, nowMs);
+      if (!m.ok) {
+        const st = m.code === 409 ? conflict(p.mutation.kind === 'binding' ? 'pods/binding' : q, p.info.name, m.message) : ({ ...badRequest(`${p.def.kind}${p.def.group ? '.' + p.def.group : ''} "${p.info.name}" is invalid: ${m.message}`), code: m.code, reason: m.code === 422 ? 'Invalid' : 'BadRequest' } as Status);
+        respond(out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      if (p.mutation.kind === 'status' && p.mutation.resourceVersion && Number(p.mutation.resourceVersion) !== kv.mod_revision) {
+        respond(out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const reqId = `${p.auditID}/${s.nextReq++}`;
+      const deleting = m.delete === true;
+      const obj = m.object;
+      if (!deleting && p.mutation.kind !== 'status' && JSON.stringify(obj.spec) !== JSON.stringify(current.spec) && obj.metadata.generation !== undefined) obj.metadata.generation = Number(obj.metadata.generation) + 1;
+      s.pending[reqId] = { op: 'rmw-write', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: p.key, object: obj, deleting, ...(p.respondScale ? { respondScale: true } : {}) };
+      const success = deleting ? [{ request_delete_range: { key: p.key } }] : [{ request_put: { key: p.key, value: encodeForStorage(obj) } }];
+      out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: kv.mod_revision }], success, failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
+      return;
+    }
+    case 'rmw-write': {
+      if (!r.response?.succeeded) {
+        respond(out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const obj = structuredClone(p.object);
+      obj.metadata.resourceVersion = rev;
+      publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
+      if (p.info.subresource === 'binding') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+      else respond(out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'create':
@@ -352,6 +548,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const obj = structuredClone(p.body!);
       obj.metadata.resourceVersion = rev;
       updateRbacCache(s, p.def, obj);
+      publish(s, p.def, p.op === 'create' ? 'ADDED' : 'MODIFIED', obj, Number(rev), out);
       respond(out, p.from, p.req, json(p.op === 'create' ? 201 : 200, obj), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
@@ -361,7 +558,10 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         return;
       }
       const kv = r.response.responses[0]?.response_range?.kvs?.[0] as KeyValue;
-      respond(out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
+      const gone = decodeKv(kv);
+      gone.metadata.resourceVersion = rev;
+      publish(s, p.def, 'DELETED', gone, Number(rev), out);
+      respond(out, p.from, p.req, json(200, gone), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
   }

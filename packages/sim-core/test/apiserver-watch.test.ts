@@ -1,0 +1,116 @@
+/**
+ * The apiserver's REST semantics that controllers and kubelets depend on, driven through the
+ * simulation like a real client: generateName, list with field and label selectors, watch from a
+ * resourceVersion (and 410 Expired below the window), pods/binding, the status subresource,
+ * graceful pod deletion, merge patch and the scale subresource.
+ */
+import { describe, expect, it } from 'vitest';
+import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_EVENT, makeFrontDoor } from '../src/client/front-door';
+import { Simulation } from '../src/kernel/simulation';
+import { ms, seconds } from '../src/kernel/time';
+import { ADMIN_CERT } from '../src/scenarios/tower-fleet';
+
+const CLIENT = 'laptop/test-client';
+
+function lab() {
+  const sim = new Simulation('tower-fleet', { seed: 4, setup: (k, b) => k.spawn('laptop', 'test-client', makeFrontDoor(b.processes.apiserver, '127.0.0.1')) });
+  sim.runUntil(seconds(1));
+  let next = 1;
+  const call = (method: string, path: string, body?: unknown, conn = 'c1') => {
+    const reqId = next++;
+    sim.addInput({ atUs: sim.now, type: 'command', to: CLIENT, kind: 'http', payload: { reqId, realConn: conn, remote: '10.89.97.10:5000', method, path, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, ...(body !== undefined ? { body } : {}), cert: ADMIN_CERT } });
+    sim.runFor(ms(30));
+    const res = sim.trace.entries.find((e) => e.type === 'note' && e.kind === FRONT_DOOR_RESPONSE && (e.data as { reqId: number }).reqId === reqId);
+    return { reqId, ...(res?.data as { status: number; body: any }) };
+  };
+  const events = (reqId: number) => sim.trace.entries.filter((e) => e.type === 'note' && e.kind === FRONT_DOOR_WATCH_EVENT && (e.data as { reqId: number }).reqId === reqId).map((e) => (e.data as { event: { type: string; object: any } }).event);
+  return { sim, call, events };
+}
+
+// schedulerName "manual": kube-scheduler leaves these pods alone, so the test does the binding itself.
+const podBody = (extra: any = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'web-', labels: { app: 'web' }, ...extra.metadata }, spec: { schedulerName: 'manual', containers: [{ name: 'web', image: 'nginx:1.27' }], ...extra.spec } });
+
+describe('kube-apiserver REST semantics', () => {
+  it('generateName, defaulting, and a watch that sees ADDED → MODIFIED (bind, status) → graceful delete → DELETED', () => {
+    const { call, events } = lab();
+    const w = call('GET', '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0&fieldSelector=metadata.namespace%3Ddefault&labelSelector=app%3Dweb', undefined, 'cw');
+    expect(w.status).toBe(200);
+    expect(w.body.kind).toBe('WatchStream');
+    expect(events(w.reqId)).toEqual([]); // no app=web pods yet
+    const created = call('POST', '/api/v1/namespaces/default/pods', podBody());
+    expect(created.status).toBe(201);
+    const name = created.body.metadata.name as string;
+    expect(name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(created.body.spec).toMatchObject({ restartPolicy: 'Always', dnsPolicy: 'ClusterFirst', terminationGracePeriodSeconds: 30, schedulerName: 'manual', serviceAccountName: 'default' });
+    expect(created.body.spec.containers[0].imagePullPolicy).toBe('IfNotPresent');
+    expect(created.body.status.phase).toBe('Pending');
+    // unscheduled pods, as kube-scheduler lists them
+    const unscheduled = call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3D%2Cstatus.phase!%3DSucceeded%2Cspec.schedulerName%3Dmanual');
+    expect(unscheduled.body.items.map((p: any) => p.metadata.name)).toEqual([name]);
+    const bind = call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-1' } });
+    expect(bind.status).toBe(201);
+    const again = call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'k3s-worker-2' } });
+    expect(again.status).toBe(409);
+    expect(again.body.message).toBe(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "k3s-worker-1"`);
+    const onNode = call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dk3s-worker-1');
+    expect(onNode.body.items.map((p: any) => p.metadata.name)).toContain(name);
+    const st = call('PUT', `/api/v1/namespaces/default/pods/${name}/status`, { metadata: { name }, spec: { nodeName: 'evil' }, status: { phase: 'Running', podIP: '10.42.1.9' } });
+    expect(st.status).toBe(200);
+    expect(st.body.spec.nodeName).toBe('k3s-worker-1'); // a status update keeps the stored spec
+    expect(st.body.status.phase).toBe('Running');
+    const del = call('DELETE', `/api/v1/namespaces/default/pods/${name}`);
+    expect(del.status).toBe(200);
+    expect(del.body.metadata.deletionTimestamp).toBeDefined();
+    expect(del.body.metadata.deletionGracePeriodSeconds).toBe(30);
+    const gone = call('DELETE', `/api/v1/namespaces/default/pods/${name}?gracePeriodSeconds=0`);
+    expect(gone.status).toBe(200);
+    expect(call('GET', `/api/v1/namespaces/default/pods/${name}`).status).toBe(404);
+    const evs = events(w.reqId);
+    expect(evs.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    const rvs = evs.map((e) => Number(e.object.metadata.resourceVersion));
+    expect(rvs).toEqual([...rvs].sort((a, b) => a - b));
+    expect(new Set(rvs).size).toBe(rvs.length);
+  });
+
+  it('watch from a resourceVersion replays what came after it; below the window: 410 Expired in upstream words', () => {
+    const { call, events, sim } = lab();
+    const a = call('POST', '/api/v1/namespaces/default/pods', podBody());
+    const rv = Number(a.body.metadata.resourceVersion);
+    call('POST', '/api/v1/namespaces/default/pods', podBody());
+    const w = call('GET', `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${rv}`);
+    expect(events(w.reqId).map((e) => e.type)).toEqual(['ADDED']);
+    const old = call('GET', '/api/v1/namespaces/default/pods?watch=true&resourceVersion=3');
+    const ev = events(old.reqId);
+    expect(ev).toHaveLength(1);
+    expect(ev[0]!.type).toBe('ERROR');
+    expect(ev[0]!.object).toMatchObject({ kind: 'Status', reason: 'Expired', code: 410 });
+    expect(ev[0]!.object.message).toMatch(/^too old resource version: 3 \(\d+\)$/);
+    void sim;
+  });
+
+  it('merge patch (cordon) and the scale subresource, with upstream\'s validation text', () => {
+    const { call } = lab();
+    const cordon = call('PATCH', '/api/v1/nodes/k3s-worker-2', { spec: { unschedulable: true } });
+    expect(cordon.status).toBe(200);
+    expect(cordon.body.spec.unschedulable).toBe(true);
+    const uncordon = call('PATCH', '/api/v1/nodes/k3s-worker-2', { spec: { unschedulable: null } });
+    expect(uncordon.body.spec.unschedulable).toBeUndefined();
+    const dep = { apiVersion: 'apps/v1', kind: 'Deployment', metadata: { name: 'web' }, spec: { replicas: 2, selector: { matchLabels: { app: 'web' } }, template: { metadata: { labels: { app: 'web' } }, spec: { containers: [{ name: 'web', image: 'nginx' }] } } } };
+    expect(call('POST', '/apis/apps/v1/namespaces/default/deployments', dep).status).toBe(201);
+    const scale = call('GET', '/apis/apps/v1/namespaces/default/deployments/web/scale');
+    expect(scale.body).toMatchObject({ kind: 'Scale', apiVersion: 'autoscaling/v1', spec: { replicas: 2 }, status: { selector: 'app=web' } });
+    const up = call('PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { spec: { replicas: 5 } });
+    expect(up.body.spec.replicas).toBe(5);
+    expect(call('GET', '/apis/apps/v1/namespaces/default/deployments/web').body.metadata.generation).toBe(2);
+    const bad = call('PATCH', '/apis/apps/v1/namespaces/default/deployments/web/scale', { spec: { replicas: -1 } });
+    expect(bad.status).toBe(422);
+    expect(bad.body.message).toBe('Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
+  });
+
+  it('bad selectors are refused in the apiserver\'s words', () => {
+    const { call } = lab();
+    const r = call('GET', '/api/v1/pods?fieldSelector=spec.foo%3Dbar');
+    expect(r.status).toBe(400);
+    expect(r.body.message).toBe('field label not supported: spec.foo');
+  });
+});
