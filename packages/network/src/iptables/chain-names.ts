@@ -17,12 +17,34 @@ const K = new Int32Array([
 ]);
 const W = new Int32Array(64);
 const SCRATCH = new Uint8Array(1024);
+const OUT = new Uint8Array(32);
 
 /**
  * SHA-256 of an ASCII/UTF-8 string (FIPS 180-4), written out for speed: kube-proxy hashes one name
  * per service port and per endpoint, 100,000+ in a large cluster. Checked against @noble/hashes.
  */
-export function sha256String(str: string): Uint8Array {
+export function sha256String(str: string, str2 = '', str3 = ''): Uint8Array {
+  return sha256Raw(str, str2, str3).slice();
+}
+
+/** sha256String into a shared 32-byte buffer (valid until the next call): for the chain-name hot path. */
+function sha256Raw(str: string, str2: string, str3: string): Uint8Array {
+  if (str2 || str3) {
+    // The parts are hashed as one string without building it (sepChain hashes name + proto + endpoint).
+    const l1 = str.length, l2 = str2.length, l3 = str3.length;
+    let ascii = l1 + l2 + l3 < 1000;
+    for (let i = 0; ascii && i < l1; i++) if (str.charCodeAt(i) > 127) ascii = false;
+    for (let i = 0; ascii && i < l2; i++) if (str2.charCodeAt(i) > 127) ascii = false;
+    for (let i = 0; ascii && i < l3; i++) if (str3.charCodeAt(i) > 127) ascii = false;
+    if (!ascii) return sha256Raw(str + str2 + str3, '', '');
+    const len = l1 + l2 + l3;
+    const end = Math.ceil((len + 9) / 64) * 64;
+    const buf = SCRATCH.fill(0, 0, end);
+    for (let i = 0; i < l1; i++) buf[i] = str.charCodeAt(i);
+    for (let i = 0; i < l2; i++) buf[l1 + i] = str2.charCodeAt(i);
+    for (let i = 0; i < l3; i++) buf[l1 + l2 + i] = str3.charCodeAt(i);
+    return sha256Padded(buf, len, end);
+  }
   let ascii = str.length < 1000;
   for (let i = 0; ascii && i < str.length; i++) if (str.charCodeAt(i) > 127) ascii = false;
   const msg = ascii ? null : encoder.encode(str);
@@ -32,6 +54,11 @@ export function sha256String(str: string): Uint8Array {
   const buf = end <= SCRATCH.length ? SCRATCH.fill(0, 0, end) : new Uint8Array(end);
   if (msg) buf.set(msg);
   else for (let i = 0; i < len; i++) buf[i] = str.charCodeAt(i);
+  return sha256Padded(buf, len, end);
+}
+
+/** The compression over buf[0..len) with room for the padding up to `end` (a multiple of 64, zeroed past len). */
+function sha256Padded(buf: Uint8Array, len: number, end: number): Uint8Array {
   buf[len] = 0x80;
   const bits = len * 8;
   buf[end - 4] = (bits >>> 24) & 255;
@@ -58,14 +85,17 @@ export function sha256String(str: string): Uint8Array {
     }
     h0 = (h0 + a) | 0; h1 = (h1 + b) | 0; h2 = (h2 + c) | 0; h3 = (h3 + d) | 0; h4 = (h4 + e) | 0; h5 = (h5 + f) | 0; h6 = (h6 + g) | 0; h7 = (h7 + h) | 0;
   }
-  const out = new Uint8Array(32);
-  [h0, h1, h2, h3, h4, h5, h6, h7].forEach((v, i) => {
-    out[4 * i] = (v >>> 24) & 255;
-    out[4 * i + 1] = (v >>> 16) & 255;
-    out[4 * i + 2] = (v >>> 8) & 255;
-    out[4 * i + 3] = v & 255;
-  });
+  const out = OUT;
+  put32(out, 0, h0); put32(out, 1, h1); put32(out, 2, h2); put32(out, 3, h3);
+  put32(out, 4, h4); put32(out, 5, h5); put32(out, 6, h6); put32(out, 7, h7);
   return out;
+}
+
+function put32(out: Uint8Array, i: number, v: number): void {
+  out[4 * i] = (v >>> 24) & 255;
+  out[4 * i + 1] = (v >>> 16) & 255;
+  out[4 * i + 2] = (v >>> 8) & 255;
+  out[4 * i + 3] = v & 255;
 }
 
 const ALPHABET = 'ABCDEFGHIJKLMNOPQRSTUVWXYZ234567';
@@ -91,27 +121,44 @@ export function base32Std(bytes: Uint8Array): string {
 }
 
 /** The first 16 characters of base32(b): exactly its first 10 bytes. */
-export function base32First16(b: Uint8Array): string {
-  let out = '';
-  for (let g = 0; g < 2; g++) {
-    const o = g * 5;
-    const hi = (b[o]! << 12) | (b[o + 1]! << 4) | (b[o + 2]! >>> 4); // 20 bits
-    const lo = ((b[o + 2]! & 15) << 16) | (b[o + 3]! << 8) | b[o + 4]!; // 20 bits
-    out += ALPHABET[(hi >>> 15) & 31]! + ALPHABET[(hi >>> 10) & 31]! + ALPHABET[(hi >>> 5) & 31]! + ALPHABET[hi & 31]!;
-    out += ALPHABET[(lo >>> 15) & 31]! + ALPHABET[(lo >>> 10) & 31]! + ALPHABET[(lo >>> 5) & 31]! + ALPHABET[lo & 31]!;
-  }
-  return out;
+function c(v: number): number {
+  return A_CODES[v & 31]!;
 }
 
+export function base32First16(b: Uint8Array, prefix = ''): string {
+  if (prefix.length === 9) {
+    // "KUBE-SEP-" and friends: the whole name built flat in one call.
+    const h0 = (b[0]! << 12) | (b[1]! << 4) | (b[2]! >>> 4);
+    const l0 = ((b[2]! & 15) << 16) | (b[3]! << 8) | b[4]!;
+    const h1 = (b[5]! << 12) | (b[6]! << 4) | (b[7]! >>> 4);
+    const l1 = ((b[7]! & 15) << 16) | (b[8]! << 8) | b[9]!;
+    return String.fromCharCode(
+      prefix.charCodeAt(0), prefix.charCodeAt(1), prefix.charCodeAt(2), prefix.charCodeAt(3), prefix.charCodeAt(4),
+      prefix.charCodeAt(5), prefix.charCodeAt(6), prefix.charCodeAt(7), prefix.charCodeAt(8),
+      c(h0 >>> 15), c(h0 >>> 10), c(h0 >>> 5), c(h0), c(l0 >>> 15), c(l0 >>> 10), c(l0 >>> 5), c(l0),
+      c(h1 >>> 15), c(h1 >>> 10), c(h1 >>> 5), c(h1), c(l1 >>> 15), c(l1 >>> 10), c(l1 >>> 5), c(l1),
+    );
+  }
+  const h0 = (b[0]! << 12) | (b[1]! << 4) | (b[2]! >>> 4); // 20 bits
+  const l0 = ((b[2]! & 15) << 16) | (b[3]! << 8) | b[4]!;
+  const h1 = (b[5]! << 12) | (b[6]! << 4) | (b[7]! >>> 4);
+  const l1 = ((b[7]! & 15) << 16) | (b[8]! << 8) | b[9]!;
+  return prefix + String.fromCharCode(
+    c(h0 >>> 15), c(h0 >>> 10), c(h0 >>> 5), c(h0), c(l0 >>> 15), c(l0 >>> 10), c(l0 >>> 5), c(l0),
+    c(h1 >>> 15), c(h1 >>> 10), c(h1 >>> 5), c(h1), c(l1 >>> 15), c(l1 >>> 10), c(l1 >>> 5), c(l1),
+  );
+}
+const A_CODES = Array.from(ALPHABET, (ch) => ch.charCodeAt(0));
+
 export function portProtoHash(servicePortName: string, protocol: string): string {
-  return base32First16(sha256String(servicePortName + protocol));
+  return base32First16(sha256Raw(servicePortName, protocol, ''));
 }
 
 export const svcChain = (spn: string, proto: string) => 'KUBE-SVC-' + portProtoHash(spn, proto);
 export const svlChain = (spn: string, proto: string) => 'KUBE-SVL-' + portProtoHash(spn, proto);
 export const fwChain = (spn: string, proto: string) => 'KUBE-FW-' + portProtoHash(spn, proto);
 export const extChain = (spn: string, proto: string) => 'KUBE-EXT-' + portProtoHash(spn, proto);
-export const sepChain = (spn: string, proto: string, endpoint: string) => 'KUBE-SEP-' + base32First16(sha256String(spn + proto + endpoint));
+export const sepChain = (spn: string, proto: string, endpoint: string) => base32First16(sha256Raw(spn, proto, endpoint), 'KUBE-SEP-');
 
 /** isServiceChainName: the chains kube-proxy owns per service and may delete when stale. */
 export function isServiceChainName(chain: string): boolean {

@@ -66,6 +66,8 @@ export interface EndpointInfo {
   terminating: boolean;
   nodeName?: string;
   isLocal: boolean;
+  /** KUBE-SEP-… of this endpoint for its service port, filled in by the proxier */
+  chainName?: string;
 }
 
 export interface ServicePortInfo {
@@ -91,12 +93,37 @@ export interface ServicePortInfo {
 
 /** Go's net.ParseIP on IPv4 text, tolerant of leading zeros in the way kube-proxy's netutils.ParseIPSloppy is. */
 export function parseIPSloppy(value: string): string | null {
+  if (isCanonicalIPv4(value)) return value;
   const s = value.trim();
   const m = /^(\d{1,3})\.(\d{1,3})\.(\d{1,3})\.(\d{1,3})$/.exec(s);
   if (!m) return null;
   const parts = m.slice(1).map((p) => parseInt(p, 10));
   if (parts.some((p) => p > 255)) return null;
   return parts.join('.');
+}
+
+/** A dotted quad already in canonical form (no leading zeros, each part ≤ 255): the common case, checked without allocating. */
+function isCanonicalIPv4(s: string): boolean {
+  const n = s.length;
+  if (n < 7 || n > 15) return false;
+  let parts = 0;
+  let digits = 0;
+  let v = 0;
+  let first = 0;
+  for (let i = 0; i <= n; i++) {
+    const c = i < n ? s.charCodeAt(i) : 46;
+    if (c === 46) {
+      if (digits === 0 || v > 255 || (digits > 1 && first === 48)) return false;
+      parts++;
+      digits = 0;
+      v = 0;
+    } else if (c >= 48 && c <= 57) {
+      if (digits === 0) first = c;
+      v = v * 10 + (c - 48);
+      if (++digits > 3) return false;
+    } else return false;
+  }
+  return parts === 4;
 }
 
 /** ParseCIDRSloppy + IPNet.String(): "203.0.113.000/025" → "203.0.113.0/25" (network address). */
@@ -215,7 +242,9 @@ export function endpointsFor(sp: ServicePortInfo, slices: EndpointSlice[], nodeN
         const terminating = ep.conditions?.terminating ?? false;
         const str = `${ip}:${port.port}`;
         if (!byKey.has(str)) {
-          byKey.set(str, { ip, port: port.port, str, ready, serving, terminating, ...(ep.nodeName ? { nodeName: ep.nodeName } : {}), isLocal: ep.nodeName === nodeName });
+          const info: EndpointInfo = { ip, port: port.port, str, ready, serving, terminating, isLocal: ep.nodeName === nodeName };
+          if (ep.nodeName) info.nodeName = ep.nodeName;
+          byKey.set(str, info);
         }
       }
     }

@@ -29,6 +29,8 @@ export interface ProxierConfig {
   conntrackTCPLiberal: boolean;
   /** --nodeport-addresses resolved to node IPs; empty = match all (addrtype LOCAL) */
   nodePortAddresses: string[];
+  /** --iptables-sync-period: in large-cluster mode stale chains are deleted at most once per period */
+  syncPeriodMs?: number;
 }
 
 /** What a k3s v1.33 agent passes (kubeProxyArgs) on a real node. */
@@ -48,16 +50,111 @@ export function computeProbability(n: number): string {
   return (1 / n).toFixed(10);
 }
 
-class LineBuffer {
-  lines: string[] = [];
-  write(...args: (string | string[])[]): void {
-    let line = '';
-    for (const a of args) {
-      if (typeof a === 'string') line += line ? ' ' + a : a;
-      else for (const x of a) line += line ? ' ' + x : x;
-    }
-    this.lines.push(line);
+/**
+ * proxyutil.LineBuffer: arguments joined by one space, one line each. Backed by bytes rather than an
+ * array of strings: a 10,000-service payload is 400,000+ lines and keeping them as strings until the
+ * final join made the garbage collector the largest cost. Only ASCII is written byte by byte; any
+ * other character is UTF-8 encoded, so the text is the same either way.
+ */
+export class LineBuffer {
+  buf: Uint8Array;
+  len = 0;
+  lineCount = 0;
+  constructor(initial = 1 << 12) {
+    this.buf = new Uint8Array(initial);
   }
+  private grow(need: number): void {
+    let n = this.buf.length * 2;
+    while (n < need) n *= 2;
+    const b = new Uint8Array(n);
+    b.set(this.buf.subarray(0, this.len));
+    this.buf = b;
+  }
+  /** Appends s (no newline). */
+  s(str: string): this {
+    const n = str.length;
+    if (this.len + n * 3 > this.buf.length) this.grow(this.len + n * 3);
+    const b = this.buf;
+    let l = this.len;
+    for (let i = 0; i < n; i++) {
+      const c = str.charCodeAt(i);
+      if (c < 128) b[l++] = c;
+      else {
+        const enc = utf8.encode(str.slice(i, i + (c >= 0xd800 && c < 0xdc00 ? 2 : 1)));
+        b.set(enc, l);
+        l += enc.length;
+        if (c >= 0xd800 && c < 0xdc00) i++;
+      }
+    }
+    this.len = l;
+    return this;
+  }
+  /** Ends the current line. */
+  nl(): void {
+    if (this.len + 1 > this.buf.length) this.grow(this.len + 1);
+    this.buf[this.len++] = 10;
+    this.lineCount++;
+  }
+  /** One whole line. */
+  line(str: string): void {
+    this.s(str).nl();
+  }
+  write(...args: (string | string[])[]): void {
+    let first = true;
+    for (const a of args) {
+      if (typeof a === 'string') {
+        if (!first) this.s(' ');
+        this.s(a);
+        first = false;
+      } else {
+        for (const x of a) {
+          if (!first) this.s(' ');
+          this.s(x);
+          first = false;
+        }
+      }
+    }
+    this.nl();
+  }
+  get bytes(): Uint8Array {
+    return this.buf.subarray(0, this.len);
+  }
+  toString(): string {
+    return utf8d.decode(this.bytes);
+  }
+}
+
+/** Service ports in name+protocol order (the order we iterate in; upstream iterates a Go map). */
+function sortServicePorts(ports: ServicePortInfo[]): ServicePortInfo[] {
+  const keyed = ports.map((p) => ({ p, k: p.name + p.protocol }));
+  keyed.sort((a, b) => (a.k < b.k ? -1 : a.k > b.k ? 1 : 0));
+  return keyed.map((x) => x.p);
+}
+
+/** Whether a service's endpoints (per port) are the same as at the last sync: what makes a partial sync rewrite it. */
+function sameEndpoints(a: EndpointInfo[][] | undefined, b: EndpointInfo[][] | undefined): boolean {
+  if (!a || !b) return (a?.every((x) => x.length === 0) ?? true) && (b?.every((x) => x.length === 0) ?? true) && (a?.length ?? 0) === (b?.length ?? 0);
+  if (a.length !== b.length) return false;
+  for (let i = 0; i < a.length; i++) {
+    const x = a[i]!;
+    const y = b[i]!;
+    if (x.length !== y.length) return false;
+    for (let j = 0; j < x.length; j++) {
+      const e = x[j]!;
+      const f = y[j]!;
+      if (e.str !== f.str || e.ready !== f.ready || e.serving !== f.serving || e.terminating !== f.terminating || e.nodeName !== f.nodeName) return false;
+    }
+  }
+  return true;
+}
+
+const utf8 = new TextEncoder();
+const utf8d = new TextDecoder();
+
+function decodeParts(parts: (Uint8Array | string)[]): string {
+  let out = '';
+  for (const p of parts) out += typeof p === 'string' ? p : utf8d.decode(p);
+  return out;
 }
 
 export interface SyncResult {
@@ -74,16 +171,25 @@ const q = (s: string) => `"${s}"`;
 
 export class Proxier {
   private prevServices = new Map<string, string>();
-  private prevEndpoints = new Map<string, string>();
+  private prevEndpoints = new Map<string, EndpointInfo[][]>();
   /** the nat chains the kernel holds after the last successful restore */
   private kernelNatChains = new Set<string>();
   private needFullSync = true;
   private lastLarge = false;
+  /** the kernel's chains before the last sync, restored by restoreFailed() */
+  private beforeLastSync: Set<string> | null = null;
+  /** simulated time of the last stale-chain cleanup (lastIPTablesCleanup) */
+  private lastCleanupMs = -Infinity;
 
   constructor(readonly cfg: ProxierConfig) {}
 
-  /** After a failed iptables-restore kube-proxy forces a full sync next time. */
+  /**
+   * The last payload was rejected by iptables-restore: the kernel still holds what it held before
+   * (the restore is atomic per table), and kube-proxy forces a full sync next time.
+   */
   restoreFailed(): void {
+    if (this.beforeLastSync) this.kernelNatChains = this.beforeLastSync;
+    this.beforeLastSync = null;
     this.needFullSync = true;
   }
 
@@ -95,7 +201,12 @@ export class Proxier {
     this.needFullSync = true;
   }
 
-  sync(services: Service[], slices: EndpointSlice[], opts: { forceFull?: boolean } = {}): SyncResult {
+  /**
+   * One syncProxyRules. `nowMs` is the simulation's clock (never the wall clock); it only decides,
+   * in large-cluster mode, whether the stale-chain cleanup is due (upstream: time since
+   * lastIPTablesCleanup > syncPeriod). Without it the cleanup is always due.
+   */
+  sync(services: Service[], slices: EndpointSlice[], opts: { forceFull?: boolean; nowMs?: number } = {}): SyncResult {
     const cfg = this.cfg;
     const doFullSync = this.needFullSync || !!opts.forceFull;
     const mark = cfg.masqueradeMark;
@@ -104,9 +215,9 @@ export class Proxier {
     const svcKey = (s: Service) => `${s.metadata.namespace ?? 'default'}/${s.metadata.name}`;
     const curServices = new Map<string, string>();
     for (const s of services) curServices.set(svcKey(s), JSON.stringify(s.spec) + JSON.stringify(s.status ?? {}));
-    const svcPorts: ServicePortInfo[] = services.flatMap(servicePorts).sort((a, b) => (a.name + a.protocol < b.name + b.protocol ? -1 : 1));
+    const svcPorts: ServicePortInfo[] = sortServicePorts(services.flatMap(servicePorts));
     const epsByPort = new Map<ServicePortInfo, EndpointInfo[]>();
-    const curEndpoints = new Map<string, string>();
+    const curEndpoints = new Map<string, EndpointInfo[][]>();
     let totalEndpoints = 0;
     const slicesBySvc = new Map<string, EndpointSlice[]>();
     for (const sl of slices) {
@@ -118,22 +229,25 @@ export class Proxier {
       epsByPort.set(sp, eps);
       totalEndpoints += eps.length;
       const k = `${sp.namespace}/${sp.serviceName}`;
-      let fp = '';
-      for (const e of eps) fp += `${e.str}|${+e.ready}${+e.serving}${+e.terminating}|${e.nodeName ?? ''};`;
-      curEndpoints.set(k, (curEndpoints.get(k) ?? '') + fp + '#');
+      const list = curEndpoints.get(k);
+      if (list) list.push(eps);
+      else curEndpoints.set(k, [eps]);
     }
     const changed = new Set<string>();
     for (const k of new Set([...curServices.keys(), ...this.prevServices.keys()])) {
       if (curServices.get(k) !== this.prevServices.get(k)) changed.add(k);
-      if ((curEndpoints.get(k) ?? '') !== (this.prevEndpoints.get(k) ?? '')) changed.add(k);
+      else if (!sameEndpoints(curEndpoints.get(k), this.prevEndpoints.get(k))) changed.add(k);
     }
     const largeClusterMode = totalEndpoints > LARGE_CLUSTER_ENDPOINTS_THRESHOLD;
     this.lastLarge = largeClusterMode;
 
     const filterChains = new LineBuffer();
     const filterRules = new LineBuffer();
-    const natChainsBuf = new LineBuffer();
-    const natRulesBuf = new LineBuffer();
+    // Sized from the counts (about 40 bytes of chain lines and 250 of rules per endpoint) so that a big
+    // payload is written without regrowing.
+    const natChainsBuf = new LineBuffer(4096 + 48 * (totalEndpoints + 2 * svcPorts.length));
+    const natRulesBuf = new LineBuffer(4096 + 256 * totalEndpoints + 512 * svcPorts.length);
+    // The rules of services a partial sync leaves alone are written here and thrown away.
     const skipped = new LineBuffer();
     const activeNat = new Set<string>();
 
@@ -161,8 +275,8 @@ export class Proxier {
       const P = sp.protocol;
       const all = epsByPort.get(sp) ?? [];
       const { clusterEndpoints, localEndpoints, allReachable, hasAnyEndpoints: hasEndpoints } = categorizeEndpoints(sp, all);
-      const sepNames = new Map<string, string>();
-      const sepOf = (ep: EndpointInfo) => sepNames.get(ep.str) ?? sepNames.set(ep.str, sepChain(name, P, ep.str)).get(ep.str)!;
+      // endpointInfo.ChainName: computed once per endpoint of this service port.
+      const sepOf = (ep: EndpointInfo) => ep.chainName ?? (ep.chainName = sepChain(name, P, ep.str));
       for (const ep of allReachable) activeNat.add(sepOf(ep));
       // All four names share one hash (portProtoHash): compute it once.
       const hash = svcChain(name, P).slice('KUBE-SVC-'.length);
@@ -289,23 +403,30 @@ export class Proxier {
       }
       // The hot path (one pair per endpoint): written as strings, same text as the args form.
       const sepComment = largeClusterMode ? '' : ` -m comment --comment ${name}`;
+      const dnatProto = ` -m ${P} -p ${P} -j DNAT --to-destination `;
       for (const ep of allReachable) {
         const SEP = sepOf(ep);
-        natChains.lines.push(`:${SEP} - [0:0]`);
-        natRules.lines.push(`-A ${SEP}${sepComment} -s ${ep.ip} -j KUBE-MARK-MASQ`);
-        const recent = sp.sessionAffinityClientIP ? ` -m recent --name ${SEP} --set` : '';
-        natRules.lines.push(`-A ${SEP}${sepComment}${recent} -m ${P} -p ${P} -j DNAT --to-destination ${ep.str}`);
+        natChains.s(':').s(SEP).s(' - [0:0]').nl();
+        natRules.s('-A ').s(SEP).s(sepComment).s(' -s ').s(ep.ip).s(' -j KUBE-MARK-MASQ').nl();
+        natRules.s('-A ').s(SEP).s(sepComment);
+        if (sp.sessionAffinityClientIP) natRules.s(' -m recent --name ').s(SEP).s(' --set');
+        natRules.s(dnatProto).s(ep.str).nl();
       }
     }
 
     // Stale chains: ours, in the kernel, no longer active → flush (chain line) and delete (-X).
+    // In large-cluster mode only once per sync period (iptables-save is slow on big hosts).
     const deleted: string[] = [];
-    for (const chain of [...this.kernelNatChains].filter((c) => !activeNat.has(c)).sort()) {
-      if (isServiceChainName(chain)) {
-        natChainsBuf.write(`:${chain} - [0:0]`);
-        natRulesBuf.write('-X', chain);
-        deleted.push(chain);
+    const nowMs = opts.nowMs ?? Infinity;
+    if (!largeClusterMode || nowMs - this.lastCleanupMs > (cfg.syncPeriodMs ?? 30_000)) {
+      for (const chain of [...this.kernelNatChains].filter((c) => !activeNat.has(c)).sort()) {
+        if (isServiceChainName(chain)) {
+          natChainsBuf.write(`:${chain} - [0:0]`);
+          natRulesBuf.write('-X', chain);
+          deleted.push(chain);
+        }
       }
+      this.lastCleanupMs = opts.nowMs ?? this.lastCleanupMs;
     }
 
     const lastComment = q('kubernetes service nodeports; NOTE: this must be the last rule in this chain');
@@ -324,15 +445,19 @@ export class Proxier {
     filterRules.write('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', q('kubernetes forwarding rules'), '-m', 'mark', '--mark', `${mark}/${mark}`, '-j', 'ACCEPT');
     filterRules.write('-A', 'KUBE-FORWARD', '-m', 'comment', '--comment', q('kubernetes forwarding conntrack rule'), '-m', 'conntrack', '--ctstate', 'RELATED,ESTABLISHED', '-j', 'ACCEPT');
 
-    const text = ['*filter', ...filterChains.lines, ...filterRules.lines, 'COMMIT', '*nat', ...natChainsBuf.lines, ...natRulesBuf.lines, 'COMMIT', ''].join('\n');
+    const text = decodeParts(['*filter\n', filterChains.bytes, filterRules.bytes, 'COMMIT\n*nat\n', natChainsBuf.bytes, natRulesBuf.bytes, 'COMMIT\n']);
 
     // The restore succeeded (the caller calls restoreFailed() otherwise): remember the kernel's state.
-    for (const c of deleted) this.kernelNatChains.delete(c);
-    for (const c of activeNat) this.kernelNatChains.add(c);
+    // The kernel now holds (what it held − the deleted chains) ∪ the active chains.
+    const activeNatChains = [...activeNat];
+    const deletedSet = new Set(deleted);
+    for (const c of this.kernelNatChains) if (!deletedSet.has(c)) activeNat.add(c);
+    this.beforeLastSync = this.kernelNatChains;
+    this.kernelNatChains = activeNat;
     this.prevServices = curServices;
     this.prevEndpoints = curEndpoints;
     this.needFullSync = false;
-    return { text, full: doFullSync, largeClusterMode, activeNatChains: [...activeNat], deletedChains: deleted };
+    return { text, full: doFullSync, largeClusterMode, activeNatChains, deletedChains: deleted };
   }
 
   private writeServiceToEndpointRules(buf: LineBuffer, sp: ServicePortInfo, chain: string, eps: EndpointInfo[], comment: (a: string[], c: string) => void, sepOf: (ep: EndpointInfo) => string): void {
@@ -348,9 +473,10 @@ export class Proxier {
     const large = this.lastLarge;
     for (let i = 0; i < n; i++) {
       const ep = eps[i]!;
-      const c = large ? '' : ` -m comment --comment "${sp.name} -> ${ep.str}"`;
-      const stat = i < n - 1 ? ` -m statistic --mode random --probability ${computeProbability(n - i)}` : '';
-      buf.lines.push(`-A ${chain}${c}${stat} -j ${sepOf(ep)}`);
+      buf.s('-A ').s(chain);
+      if (!large) buf.s(' -m comment --comment "').s(sp.name).s(' -> ').s(ep.str).s('"');
+      if (i < n - 1) buf.s(' -m statistic --mode random --probability ').s(computeProbability(n - i));
+      buf.s(' -j ').s(sepOf(ep)).nl();
     }
   }
 }
