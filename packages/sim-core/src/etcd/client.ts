@@ -10,7 +10,7 @@
  */
 import type { Model, Output } from '../kernel/model';
 import { ETCD_ERRORS } from './member';
-import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, type EtcdMethod, type EtcdReply, type EtcdRequest } from './rpc';
+import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, type EtcdReply, type EtcdRequest } from './rpc';
 
 export const CLIENT_OP = 'etcd.client.op';
 
@@ -65,19 +65,23 @@ function request(op: ClientOp, reqId: string, deadlineUs: number): EtcdRequest &
   return { method: KV_RANGE, reqId, request: { key: op.key, serializable: op.serializable ?? false }, deadlineUs };
 }
 
+function finish(s: ClientState, now: number, f: Inflight, r: Partial<OpResult>): void {
+  delete s.inflight[f.reqId];
+  s.results.push({ opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: now, result: 'ok', ...r });
+}
+
+function send(out: Output[], f: Inflight): void {
+  const req = request(f.op, f.reqId, f.deadlineUs);
+  out.push({ type: 'send', to: f.op.endpoint, kind: req.method, payload: req });
+}
+
+const REPLY = '.reply';
+
 export const etcdClient: Model<ClientState> = {
   type: 'etcdctl',
   init: () => ({ seq: 0, deadlineAt: null, inflight: {}, results: [] }),
   step(s, input, env) {
     const out: Output[] = [];
-    const finish = (f: Inflight, r: Partial<OpResult>) => {
-      delete s.inflight[f.reqId];
-      s.results.push({ opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: env.now, result: 'ok', ...r });
-    };
-    const send = (f: Inflight) => {
-      const req = request(f.op, f.reqId, f.deadlineUs);
-      out.push({ type: 'send', to: f.op.endpoint, kind: req.method, payload: req });
-    };
     if (input.type === 'command' && input.kind === CLIENT_OP) {
       const op = input.payload as ClientOp;
       const f: Inflight = { op, startUs: env.now, deadlineUs: env.now + op.timeoutUs, reqId: `c${++s.seq}` };
@@ -86,12 +90,12 @@ export const etcdClient: Model<ClientState> = {
         s.deadlineAt = f.deadlineUs;
         out.push({ type: 'timer', name: 'deadline', afterUs: op.timeoutUs });
       }
-      send(f);
+      send(out, f);
     } else if (input.type === 'timer' && input.name === 'deadline') {
       s.deadlineAt = null;
       let next = Number.POSITIVE_INFINITY;
       for (const f of Object.values(s.inflight)) {
-        if (f.deadlineUs <= env.now) finish(f, { result: 'error', error: ETCD_ERRORS.ctxDeadline });
+        if (f.deadlineUs <= env.now) finish(s, env.now, f, { result: 'error', error: ETCD_ERRORS.ctxDeadline });
         else next = Math.min(next, f.deadlineUs);
       }
       if (next !== Number.POSITIVE_INFINITY) {
@@ -100,19 +104,20 @@ export const etcdClient: Model<ClientState> = {
       }
     } else if (input.type === 'timer') {
       const f = s.inflight[String(input.data)];
-      if (f && input.name.startsWith('retry/') && env.now < f.deadlineUs) send(f);
-    } else if (input.type === 'message' && input.kind.endsWith('.reply')) {
+      if (f && input.name.startsWith('retry/') && env.now < f.deadlineUs) send(out, f);
+    } else if (input.type === 'message' && input.kind.endsWith(REPLY)) {
       const r = input.payload as EtcdReply & { code?: string };
       const f = s.inflight[r.reqId];
       if (f) {
         if (r.error) {
           const retryable = f.op.op === 'get' && r.error.startsWith('etcdserver:');
           if (retryable && env.now + RETRY_BACKOFF_US < f.deadlineUs) out.push({ type: 'timer', name: `retry/${f.reqId}`, afterUs: RETRY_BACKOFF_US, data: f.reqId });
-          else finish(f, { result: 'error', error: r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error });
-        } else {
-          const method = input.kind.replace(/\.reply$/, '') as EtcdMethod;
+          else finish(s, env.now, f, { result: 'error', error: r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error });
+        } else if (input.kind === KV_RANGE + REPLY) {
           const resp = r.response as { kvs?: { value: string }[] } | undefined;
-          finish(f, { result: 'ok', revision: r.header?.revision, ...(method === KV_RANGE ? { read: (resp?.kvs ?? []).map((kv) => kv.value) } : {}) });
+          finish(s, env.now, f, { result: 'ok', revision: r.header?.revision, read: (resp?.kvs ?? []).map((kv) => kv.value) });
+        } else {
+          finish(s, env.now, f, { result: 'ok', revision: r.header?.revision });
         }
       }
     }

@@ -86,6 +86,10 @@ export const etcdServer: Model<EtcdServerState> = {
       outputs.push({ type: 'persist', key: walKey(state.walIndex), value: req });
       response = applyWrite(state, req);
       cost += ETCD_COSTS.writeFsyncUs;
+      if (req.trace) {
+        const puts = req.method === KV_TXN ? (((response as { succeeded?: boolean }).succeeded ? (req.request as { success?: { request_put?: { key: string } }[] }).success : []) ?? []).flatMap((o) => (o.request_put ? [o.request_put.key] : [])) : [];
+        outputs.push(...narrate(req.trace, 'etcd.txn', { method: req.method, keys: puts, succeeded: (response as { succeeded?: boolean }).succeeded ?? true, revision: state.mvcc.revision, walIndex: state.walIndex, fsyncUs: ETCD_COSTS.writeFsyncUs, member: state.memberId }, ETCD_COSTS.writeFsyncUs));
+      }
     } else {
       response = applyWrite(state, req);
     }

@@ -21,10 +21,10 @@
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Model, Output, StepEnv } from '../kernel/model';
-import { deleteRange, newMvcc, put, range, txn, type MvccState, type RangeRequest } from './mvcc';
+import { deleteRange, newMvcc, put, range, txn, type KeyValue, type MvccState, type RangeRequest } from './mvcc';
 import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, KV_TXN, replyKind, type EtcdReply, type EtcdRequest } from './rpc';
 import * as L from './raft/log';
-import { WATCH, WATCH_EVENT, candidateKeys, newWatchState, pending, recordEvents, type WatchRequest, type WatchState } from './watch';
+import { WATCH, WATCH_EVENT, candidateKeys, newWatchState, pending, recordEvents, recordPut, type WatchRequest, type WatchState } from './watch';
 import { Raft, newRaftState, type RaftState, type RandSource, type StateType } from './raft/raft';
 import { msg, None, type ConfChange, type Entry, type HardState, type Message } from './raft/types';
 
@@ -122,8 +122,25 @@ export const memberIdOf = (name: string, cluster = 'kubelab'): string => bytesTo
 const HS_KEY = 'raft/hardstate';
 const entKey = (i: number): string => `raft/ent/${String(i).padStart(10, '0')}`;
 
-/** The kernel's seeded stream as Raft's random source. */
-const randOf = (env: StepEnv): RandSource => ({ intn: (n) => env.rng.int(0, n - 1) });
+/** The kernel's seeded stream as Raft's random source (a class: no closure per step). */
+class EnvRand implements RandSource {
+  constructor(public env: StepEnv) {}
+  intn(n: number): number {
+    return this.env.rng.int(0, n - 1);
+  }
+}
+const randOf = (env: StepEnv): RandSource => new EnvRand(env);
+
+/** One Raft view per RaftState, reused across steps (only its random source changes). */
+const views = new WeakMap<RaftState, Raft>();
+function raftView(s: RaftState, env: StepEnv): Raft {
+  let r = views.get(s);
+  if (r === undefined) {
+    r = new Raft(s, randOf(env));
+    views.set(s, r);
+  } else (r.rng as EnvRand).env = env;
+  return r;
+}
 
 function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown }[]): void {
   s.appliedTerm = e.term;
@@ -135,14 +152,19 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
   }
   const d = e.data as { id?: string; req?: EtcdRequest; kind?: string } | undefined;
   if (!d || !d.req) return;
-  const before = new Map<string, import('./mvcc').KeyValue | undefined>();
-  for (const k of candidateKeys(s.mvcc, d.req)) before.set(k, s.mvcc.kvs.get(k));
   const prevRevision = s.mvcc.revision;
   let result: unknown;
+  if (d.req.method === KV_PUT) {
+    // The common case, without the candidate-key map: one key, one PUT event.
+    const p = d.req.request;
+    result = put(s.mvcc, p);
+    recordPut(s.watch, s.mvcc, p.key, prevRevision);
+    if (d.id) out.push({ id: d.id, result });
+    return;
+  }
+  const before = new Map<string, KeyValue | undefined>();
+  for (const k of candidateKeys(s.mvcc, d.req)) before.set(k, s.mvcc.kvs.get(k));
   switch (d.req.method) {
-    case KV_PUT:
-      result = put(s.mvcc, d.req.request);
-      break;
     case KV_DELETE_RANGE:
       result = deleteRange(s.mvcc, d.req.request);
       break;
@@ -252,7 +274,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   }
 
   function reply(out: Output[], s: MemberState, to: string, reqId: string, method: EtcdReply['method'], body: { response?: unknown; error?: string; code?: string }, afterUs = 0): void {
-    const r: EtcdReply & { code?: string } = { reqId, method, ...(body.error ? { error: body.error } : { header: header(s), response: body.response }) };
+    const r: EtcdReply & { code?: string } = body.error ? { reqId, method, error: body.error } : { reqId, method, header: header(s), response: body.response };
     if (body.code) r.code = body.code;
     out.push({ type: 'send', to, kind: replyKind(method), payload: r, afterUs });
   }
@@ -274,12 +296,13 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       if (rd.entries.length > 0) {
         const first = rd.entries[0]!.index;
         for (let i = first; i <= s.persistedLast; i++) out.push({ type: 'persist', key: entKey(i), value: undefined });
-        for (const e of rd.entries) out.push({ type: 'persist', key: entKey(e.index), value: e });
+        // ready() hands out fresh copies of the entries (data is never mutated): no clone needed.
+        for (const e of rd.entries) out.push({ type: 'persist', key: entKey(e.index), value: e, owned: true });
         s.persistedLast = rd.entries[rd.entries.length - 1]!.index;
         diskUs = fsyncUs;
       }
       if (rd.hardState) {
-        out.push({ type: 'persist', key: HS_KEY, value: rd.hardState });
+        out.push({ type: 'persist', key: HS_KEY, value: { term: rd.hardState.term, vote: rd.hardState.vote, commit: rd.hardState.commit }, owned: true });
         diskUs = fsyncUs;
       }
       // The leader sends in parallel with its disk write; followers only after (raft.go: isLeader).
@@ -304,7 +327,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         const rd2 = s.reads[rs.requestCtx];
         if (rd2) rd2.index = rs.index;
       }
-      serveReads(s, out);
+      if (rd.readStates.length > 0 || rd.committedEntries.length > 0) serveReads(s, out);
     }
   }
 
@@ -316,7 +339,8 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   }
 
   function serveReads(s: MemberState, out: Output[]): void {
-    for (const [ctx, rd] of Object.entries(s.reads)) {
+    for (const ctx in s.reads) {
+      const rd = s.reads[ctx]!;
       if (rd.index === null || s.raft.log.applied < rd.index) continue;
       delete s.reads[ctx];
       reply(out, s, rd.from, rd.reqId, KV_RANGE, { response: range(s.mvcc, rd.request) }, 120);
@@ -426,7 +450,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     init,
     step(s, input, env) {
       const out: Output[] = [];
-      const r = new Raft(s.raft, randOf(env));
+      const r = raftView(s.raft, env);
       switch (input.type) {
         case 'start': {
           s.startedUs = env.now;

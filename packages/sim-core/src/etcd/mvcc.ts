@@ -138,7 +138,9 @@ function deleteAt(s: MvccState, d: DeleteRangeRequest): KeyValue[] {
 export function put(s: MvccState, p: PutRequest): { header_revision: number; prev_kv?: KeyValue } {
   s.revision++;
   const prev = putAt(s, p, s.revision);
-  return { header_revision: s.revision, ...(p.prev_kv && prev ? { prev_kv: prev } : {}) };
+  const r: { header_revision: number; prev_kv?: KeyValue } = { header_revision: s.revision };
+  if (p.prev_kv && prev) r.prev_kv = prev;
+  return r;
 }
 
 export function deleteRange(s: MvccState, d: DeleteRangeRequest): { deleted: number; prev_kvs?: KeyValue[] } {

@@ -49,19 +49,19 @@ function matches(w: { key: string; range_end?: string }, key: string): boolean {
   return key >= w.key && key < w.range_end;
 }
 
+const keysOf = (s: MvccState, op: { key: string; range_end?: string }): string[] => range(s, { key: op.key, range_end: op.range_end }).kvs.map((kv) => kv.key);
+
 /** Keys a write may touch, read before it is applied (to see deletions). */
 export function candidateKeys(s: MvccState, req: { method: string; request: unknown }): string[] {
-  const keysOf = (op: { key: string; range_end?: string }, isDelete: boolean): string[] =>
-    isDelete ? range(s, { key: op.key, range_end: op.range_end }).kvs.map((kv) => kv.key) : [op.key];
   const r = req.request as Record<string, unknown>;
   if (req.method.endsWith('/Put')) return [String(r.key)];
-  if (req.method.endsWith('/DeleteRange')) return keysOf(r as { key: string; range_end?: string }, true);
+  if (req.method.endsWith('/DeleteRange')) return keysOf(s, r as { key: string; range_end?: string });
   if (req.method.endsWith('/Txn')) {
     const ops = [...((r.success as unknown[]) ?? []), ...((r.failure as unknown[]) ?? [])] as Record<string, { key: string; range_end?: string }>[];
     const out: string[] = [];
     for (const o of ops) {
       if (o.request_put) out.push(o.request_put.key);
-      if (o.request_delete_range) out.push(...keysOf(o.request_delete_range, true));
+      if (o.request_delete_range) out.push(...keysOf(s, o.request_delete_range));
     }
     return [...new Set(out)];
   }
@@ -74,10 +74,17 @@ export function recordEvents(w: WatchState, s: MvccState, before: Map<string, Ke
   const events: WatchEvent[] = [];
   for (const [key, old] of [...before.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const now = s.kvs.get(key);
-    if (now && now.mod_revision === s.revision) events.push({ type: 'PUT', kv: { ...now } });
+    if (now && now.mod_revision === s.revision) events.push({ type: 'PUT', kv: now });
     else if (!now && old) events.push({ type: 'DELETE', kv: { key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' } });
   }
   if (events.length > 0) w.history.push({ revision: s.revision, events });
+}
+
+/** After a single-key put (the fast path of recordEvents). */
+export function recordPut(w: WatchState, s: MvccState, key: string, prevRevision: number): void {
+  if (s.revision === prevRevision) return;
+  const now = s.kvs.get(key);
+  if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, events: [{ type: 'PUT', kv: now }] });
 }
 
 /** Events for a watcher from its next revision on; advances it. */

@@ -6,6 +6,10 @@
  * maybeCommit, commitTo) and `raft/log_unstable.go` (the unstable tail). Leaves out: snapshots and
  * compaction (the log is never truncated from the front; index 0 holds a dummy entry of term 0),
  * size limits on `entries`.
+ *
+ * Entry objects are immutable once they reach a log: the leader builds fresh ones for a proposal
+ * (stepLeader copies MsgProp's entries before stamping term and index), and from then on the same
+ * objects travel in MsgApp, sit in followers' logs, in Ready and in the persisted WAL, uncopied.
  */
 import type { Entry } from './types';
 
@@ -61,7 +65,8 @@ export function append(l: RaftLog, ents: readonly Entry[]): number {
     l.ents.length = after + 1;
     if (l.stable > after) l.stable = after;
   }
-  for (const e of ents) l.ents.push({ ...e });
+  // Entries are immutable once built (see the header): the log keeps the objects it is given.
+  for (const e of ents) l.ents.push(e);
   return lastIndex(l);
 }
 

@@ -119,21 +119,29 @@ export function newRaftState(c: RaftConfig, rng: RandSource): RaftState {
   return s;
 }
 
+/** Shared empty list for Ready fields with nothing in them (never mutated). */
+const EMPTY: Entry[] = [];
+
+/** Sorted voter ids by `prs` object: a new Raft view per step must not re-sort them each time. */
+const votersCache = new WeakMap<Record<number, P.Progress>, number[]>();
+
 /** A view over a RaftState with the random source for this call; methods follow raft.go. */
 export class Raft {
   constructor(
     readonly s: RaftState,
-    readonly rng: RandSource,
+    public rng: RandSource,
   ) {}
 
-  private votersCache: number[] | null = null;
-
+  /** The voter ids in order; cached per `prs` object (its keys change only in applyConfChange). */
   voters(): number[] {
-    if (this.votersCache === null)
-      this.votersCache = Object.keys(this.s.prs)
+    let v = votersCache.get(this.s.prs);
+    if (v === undefined) {
+      v = Object.keys(this.s.prs)
         .map(Number)
         .sort((a, b) => a - b);
-    return this.votersCache;
+      votersCache.set(this.s.prs, v);
+    }
+    return v;
   }
 
   quorum(): number {
@@ -171,7 +179,7 @@ export class Raft {
     const logTerm = L.term(this.s.log, pr.next - 1);
     const ents = L.entriesFrom(this.s.log, pr.next);
     if (ents.length === 0 && !sendIfEmpty) return false;
-    const m = msg({ type: 'MsgApp', to, index: pr.next - 1, logTerm, entries: ents.map((e) => ({ ...e })), commit: this.s.log.committed });
+    const m = msg({ type: 'MsgApp', to, index: pr.next - 1, logTerm, entries: ents, commit: this.s.log.committed });
     if (ents.length !== 0) {
       if (pr.state === 'StateReplicate') {
         const last = ents[ents.length - 1]!.index;
@@ -616,7 +624,7 @@ export class Raft {
 
   applyConfChange(cc: ConfChange): void {
     const s = this.s;
-    this.votersCache = null;
+    votersCache.delete(s.prs);
     if (cc.type === 'ConfChangeAddNode') {
       if (!s.prs[cc.nodeId]) {
         const pr = P.newProgress(L.lastIndex(s.log) + 1);
@@ -638,15 +646,15 @@ export class Raft {
 
   hasReady(): boolean {
     const s = this.s;
-    const hs = this.hardState();
+    const prev = s.prevHardState;
     return (
       s.msgs.length > 0 ||
       s.readStates.length > 0 ||
       s.log.stable < L.lastIndex(s.log) ||
       s.log.committed > s.log.applied ||
-      hs.term !== s.prevHardState.term ||
-      hs.vote !== s.prevHardState.vote ||
-      hs.commit !== s.prevHardState.commit ||
+      s.term !== prev.term ||
+      s.vote !== prev.vote ||
+      s.log.committed !== prev.commit ||
       s.lead !== s.prevSoft.lead ||
       s.state !== s.prevSoft.state
     );
@@ -655,26 +663,26 @@ export class Raft {
   /** Take what is ready, and acknowledge it (rawnode's Ready + Advance in one step). */
   ready(): Ready {
     const s = this.s;
-    const hs = this.hardState();
-    const hsChanged = hs.term !== s.prevHardState.term || hs.vote !== s.prevHardState.vote || hs.commit !== s.prevHardState.commit;
+    const prev = s.prevHardState;
+    const hsChanged = s.term !== prev.term || s.vote !== prev.vote || s.log.committed !== prev.commit;
     const softChanged = s.lead !== s.prevSoft.lead || s.state !== s.prevSoft.state;
     const rd: Ready = {
       soft: softChanged ? { lead: s.lead, state: s.state } : null,
-      hardState: hsChanged ? hs : null,
-      entries: L.unstableEntries(s.log).map((e) => ({ ...e })),
-      committedEntries: L.nextEnts(s.log),
+      hardState: hsChanged ? this.hardState() : null,
+      entries: s.log.stable < L.lastIndex(s.log) ? L.unstableEntries(s.log) : EMPTY,
+      committedEntries: s.log.committed > s.log.applied ? L.nextEnts(s.log) : EMPTY,
       messages: s.msgs,
       readStates: s.readStates,
     };
-    s.msgs = [];
-    s.readStates = [];
+    if (s.msgs.length > 0) s.msgs = [];
+    if (s.readStates.length > 0) s.readStates = [];
     if (rd.entries.length > 0) {
       const last = rd.entries[rd.entries.length - 1]!;
       L.stableTo(s.log, last.index, last.term);
     }
     if (rd.committedEntries.length > 0) L.appliedTo(s.log, rd.committedEntries[rd.committedEntries.length - 1]!.index);
-    s.prevHardState = hs;
-    s.prevSoft = { lead: s.lead, state: s.state };
+    if (rd.hardState) s.prevHardState = rd.hardState;
+    if (rd.soft) s.prevSoft = { lead: s.lead, state: s.state };
     return rd;
   }
 }

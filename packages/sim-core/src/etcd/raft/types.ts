@@ -65,7 +65,21 @@ export interface HardState {
 
 /** Build a message with etcd's zero values for the fields not given. */
 export function msg(m: Partial<Message> & { type: MessageType }): Message {
-  return { to: None, from: None, term: 0, logTerm: 0, index: 0, entries: [], commit: 0, reject: false, rejectHint: 0, ...m };
+  // Field by field rather than a spread: this runs for every Raft message.
+  const out: Message = {
+    type: m.type,
+    to: m.to ?? None,
+    from: m.from ?? None,
+    term: m.term ?? 0,
+    logTerm: m.logTerm ?? 0,
+    index: m.index ?? 0,
+    entries: m.entries ?? [],
+    commit: m.commit ?? 0,
+    reject: m.reject ?? false,
+    rejectHint: m.rejectHint ?? 0,
+  };
+  if (m.context !== undefined) out.context = m.context;
+  return out;
 }
 
 export const isLocalMsg = (t: MessageType): boolean =>
