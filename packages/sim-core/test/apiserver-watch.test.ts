@@ -19,8 +19,10 @@ function lab() {
   const call = (method: string, path: string, body?: unknown, conn = 'c1') => {
     const reqId = next++;
     sim.addInput({ atUs: sim.now, type: 'command', to: CLIENT, kind: 'http', payload: { reqId, realConn: conn, remote: '10.89.97.10:5000', method, path, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, ...(body !== undefined ? { body } : {}), cert: ADMIN_CERT } });
-    sim.runFor(ms(30));
-    const res = sim.trace.entries.find((e) => e.type === 'note' && e.kind === FRONT_DOOR_RESPONSE && (e.data as { reqId: number }).reqId === reqId);
+    // Wait for the answer (the controllers share the apiserver, so it can take more than a round trip).
+    const find = () => sim.trace.entries.find((e) => e.type === 'note' && e.kind === FRONT_DOOR_RESPONSE && (e.data as { reqId: number }).reqId === reqId);
+    let res = undefined as ReturnType<typeof find>;
+    for (let i = 0; i < 100 && !(res = find()); i++) sim.runFor(ms(10));
     return { reqId, ...(res?.data as { status: number; body: any }) };
   };
   const events = (reqId: number) => sim.trace.entries.filter((e) => e.type === 'note' && e.kind === FRONT_DOOR_WATCH_EVENT && (e.data as { reqId: number }).reqId === reqId).map((e) => (e.data as { event: { type: string; object: any } }).event);
@@ -47,16 +49,18 @@ describe('kube-apiserver REST semantics', () => {
     // unscheduled pods, as kube-scheduler lists them
     const unscheduled = call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3D%2Cstatus.phase!%3DSucceeded%2Cspec.schedulerName%3Dmanual');
     expect(unscheduled.body.items.map((p: any) => p.metadata.name)).toEqual([name]);
-    const bind = call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-1' } });
+    // Bound to a node that has no kubelet (binding does not check that the node exists, as upstream),
+    // so no kubelet runs the pod and finishes its graceful deletion before the test does.
+    const bind = call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-9' } });
     expect(bind.status).toBe(201);
     const again = call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { kind: 'Node', name: 'k3s-worker-2' } });
     expect(again.status).toBe(409);
-    expect(again.body.message).toBe(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "k3s-worker-1"`);
-    const onNode = call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dk3s-worker-1');
+    expect(again.body.message).toBe(`Operation cannot be fulfilled on pods/binding "${name}": pod ${name} is already assigned to node "k3s-worker-9"`);
+    const onNode = call('GET', '/api/v1/pods?fieldSelector=spec.nodeName%3Dk3s-worker-9');
     expect(onNode.body.items.map((p: any) => p.metadata.name)).toContain(name);
     const st = call('PUT', `/api/v1/namespaces/default/pods/${name}/status`, { metadata: { name }, spec: { nodeName: 'evil' }, status: { phase: 'Running', podIP: '10.42.1.9' } });
     expect(st.status).toBe(200);
-    expect(st.body.spec.nodeName).toBe('k3s-worker-1'); // a status update keeps the stored spec
+    expect(st.body.spec.nodeName).toBe('k3s-worker-9'); // a status update keeps the stored spec
     expect(st.body.status.phase).toBe('Running');
     const del = call('DELETE', `/api/v1/namespaces/default/pods/${name}`);
     expect(del.status).toBe(200);

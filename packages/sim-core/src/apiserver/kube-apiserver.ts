@@ -20,6 +20,7 @@ import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
 import { prefixEnd, type KeyValue } from '../etcd/mvcc';
 import { KV_RANGE, KV_TXN, isEtcdReply, type EtcdReply, type EtcdRequest } from '../etcd/rpc';
 import { authenticateX509, describeSubject, type Certificate, type UserInfo } from './authn/x509';
+import { authenticateToken, issueToken, SA_AUDIENCES } from './authn/serviceaccount';
 import { forbiddenMessage, type Attributes, type AuthzResult } from './authz/attributes';
 import { authorizeNode } from './authz/node';
 import { authorizePrivilegedGroups, PRIVILEGED_AUTHORIZER } from './authz/privileged-groups';
@@ -30,6 +31,10 @@ import { alreadyExists, badRequest, conflict, forbidden, methodNotSupported, not
 import { apiVersionOf, findResource, listPrefix, objectKey, RESOURCES, type ResourceDef } from './storage/keys';
 import { toTable } from './printers/table';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
+import { defaultDeployment, defaultPodSpec, defaultReplicaSet } from './defaults';
+import { errorText, invalid, invalidStatus, type FieldError } from './validation/field';
+import { validateDeployment, validateReplicaSet } from './validation/apps';
+import { validatePod } from './validation/core';
 import { parseFieldSelector, parseLabelSelector, SelectorError, matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
 import { appendEvent, newWatchCache, tooOld, watcherMatches, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
 
@@ -40,7 +45,11 @@ export interface ApiServerConfig {
   servingCert: Certificate;
   advertiseAddress: string;
   port: number;
+  /** Key that signs and verifies ServiceAccount tokens (--service-account-key-file, here a lab HMAC key). */
+  serviceAccountKey?: string;
 }
+
+export const DEFAULT_SA_KEY = 'tower-fleet-service-account-key';
 
 interface Connection {
   client: string;
@@ -55,9 +64,9 @@ interface Selectors {
 
 type Pending =
   | { op: 'rbac-load'; resource: string }
-  | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
+  | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
   | { op: 'rmw-read'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; mutation: Mutation; respondScale?: boolean }
-  | { op: 'rmw-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; object: KubeObject; deleting: boolean; respondScale?: boolean };
+  | { op: 'rmw-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; object: KubeObject; deleting: boolean; mutation: Mutation; respondScale?: boolean };
 
 export interface ApiServerState {
   config: ApiServerConfig;
@@ -70,6 +79,8 @@ export interface ApiServerState {
   nextReq: number;
   watch: WatchCacheState;
   nextWatch: number;
+  /** Trace contexts by object uid (volatile; the lab's stand-in for trace propagation). */
+  traces: Record<string, TraceContext>;
 }
 
 /** Costs of the handler chain, in microseconds. */
@@ -104,7 +115,7 @@ export function encodeForStorage(o: KubeObject): string {
 export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState> {
   return {
     type: 'kube-apiserver',
-    init: () => ({ config, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1 }),
+    init: () => ({ config, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1, traces: {} }),
     step(s, input, env) {
       const out: Output[] = [];
       if (input.type === 'start') {
@@ -195,14 +206,16 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   // Filter chain, in DefaultBuildHandlerChain's order: request info → authentication → authorization → handler.
   const info = parseRequestInfo(req.method, req.path);
   const nowMs = calendarMs(env.epochMs, env.now);
-  const authn = authenticateX509(conn?.peerCert, s.config.clientCA, nowMs);
+  // The union authenticator: client certificate, then ServiceAccount bearer token, else anonymous.
+  const bearer = /^Bearer (.+)$/.exec(req.headers['Authorization'] ?? req.headers['authorization'] ?? '')?.[1];
+  const authn = conn?.peerCert || !bearer ? authenticateX509(conn?.peerCert, s.config.clientCA, nowMs) : authenticateToken(bearer, s.config.serviceAccountKey ?? DEFAULT_SA_KEY, nowMs);
   if (!authn.ok) {
     respond(out, from, req, statusResponse(unauthorized()), auditID, APISERVER_COSTS.authnUs);
     out.push({ type: 'note', kind: 'apiserver.authn-failed', data: { auditID, error: authn.error } });
     return;
   }
   out.push(...narrate(req.trace, 'apiserver.authenticated', { auditID, authenticator: authn.method, detail: authn.detail, user: authn.user }, APISERVER_COSTS.authnUs));
-  const attrs: Attributes = { user: authn.user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name };
+  const attrs: Attributes = { user: authn.user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name, fieldSelector: attributeFieldSelector(req.path) };
   const decision = authorize(s, attrs);
   const chainUs = APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs;
   // For a superuser the chain stops before RBAC; show the learner what RBAC alone would have decided.
@@ -266,7 +279,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
   };
   const sub = info.subresource;
-  if (sub && !['status', 'binding', 'scale'].includes(sub)) {
+  if (sub && !['status', 'binding', 'scale', 'token'].includes(sub)) {
     respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
     return;
   }
@@ -322,6 +335,21 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         respond(out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')), auditID, chainUs);
         return;
       }
+      if (sub === 'token' && info.verb === 'create' && def.resource === 'serviceaccounts') {
+        // TokenRequest (pkg/registry/core/serviceaccount/storage/token.go): read the ServiceAccount, sign a token for it.
+        const spec = (body as { spec?: { expirationSeconds?: number; audiences?: string[] } }).spec ?? {};
+        if (spec.expirationSeconds !== undefined && spec.expirationSeconds < 600) {
+          respond(out, from, req, statusResponse(invalidStatus('TokenRequest', 'authentication.k8s.io', info.name, [invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 10 minutes')])), auditID, chainUs);
+          return;
+        }
+        s.pending[reqId] = { op: 'token', ...base, body, key: objectKey(def, info.namespace, info.name) };
+        out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: objectKey(def, info.namespace, info.name) }, trace }, chainUs));
+        return;
+      }
+      if (sub && sub !== 'binding' && sub !== 'status' && sub !== 'scale') {
+        respond(out, from, req, statusResponse(methodNotSupported(`${q(def)}/${sub}`, info.verb)), auditID, chainUs);
+        return;
+      }
       if (sub === 'binding' && info.verb === 'create' && def.resource === 'pods') {
         const target = (body as { target?: { name?: string } }).target?.name;
         if (!target) {
@@ -358,11 +386,24 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       }
       obj.metadata.name = name;
       const key = objectKey(def, info.namespace, name);
+      // Defaulting, then validation (registry strategy PrepareForCreate/Validate); a 422 leaves the store untouched.
+      defaultObject(def.kind, obj);
+      const errs = validateObject(def.kind, obj);
+      if (errs.length > 0) {
+        out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: false, errors: errs.map(errorText) }, chainUs));
+        respond(out, from, req, statusResponse(invalidStatus(def.kind, def.group, name, errs)), auditID, chainUs);
+        return;
+      }
       if (info.verb === 'create') {
         obj.metadata.uid = env.rng.uuid();
         obj.metadata.creationTimestamp = rfc3339(nowMs);
         if (def.kind === 'Pod') defaultPod(obj);
         if (obj.spec !== undefined && (def.group === 'apps' || def.kind === 'Pod')) obj.metadata.generation = 1;
+        // Trace context rides beside the object (like a traceparent header), never inside it: a
+        // traced request's object, or one owned by a traced object, carries the owner's trace.
+        const t = trace ?? inheritedTrace(s, obj);
+        if (t) s.traces[obj.metadata.uid!] = t;
+        out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: true, defaulted: defaultedFields(def.kind, body, obj) }, chainUs));
         s.pending[reqId] = { op: 'create', ...base, body: obj, key };
         out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'EQUAL', mod_revision: 0 }], success: [{ request_put: { key, value: encodeForStorage(obj) } }], failure: [{ request_range: { key } }] }, trace }, chainUs));
       } else {
@@ -413,9 +454,58 @@ function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info
 
 function sendWatchEvent(s: ApiServerState, w: Watcher, type: WatchType | 'ERROR', object: KubeObject, out: Output[], afterUs = 0): void {
   const obj = w.table && type !== 'ERROR' ? toTable(w.kind, [object], object.metadata.resourceVersion ?? '', 0) : object;
-  const payload: WatchEventMessage = { conn: w.conn, stream: w.stream, event: { type, object: obj } };
+  const trace = type !== 'ERROR' && object.metadata?.uid ? s.traces[object.metadata.uid] : undefined;
+  const payload: WatchEventMessage = { conn: w.conn, stream: w.stream, event: { type, object: obj }, ...(trace ? { trace } : {}) };
   out.push({ type: 'send', to: w.client, kind: HTTP_WATCH_EVENT, payload, afterUs });
-  void s;
+}
+
+/** authorizer.Attributes.GetFieldSelector: the request's field requirements (unparseable ones are left out). */
+function attributeFieldSelector(path: string): Attributes['fieldSelector'] {
+  const fs = new URLSearchParams(path.split('?')[1] ?? '').get('fieldSelector');
+  if (!fs) return [];
+  const out: NonNullable<Attributes['fieldSelector']> = [];
+  for (const part of fs.split(',')) {
+    const m = /^([^!=]+)(!=|==|=)(.*)$/.exec(part.trim());
+    if (m) out.push({ field: m[1]!, op: m[2] === '!=' ? 'neq' : 'eq', value: m[3]! });
+  }
+  return out;
+}
+
+/** The trace of the first traced controller owner, if any. */
+function inheritedTrace(s: ApiServerState, obj: KubeObject): TraceContext | undefined {
+  for (const r of obj.metadata.ownerReferences ?? []) {
+    const t = s.traces[r.uid];
+    if (t) return t;
+  }
+  return undefined;
+}
+
+function defaultObject(kind: string, obj: KubeObject): void {
+  if (kind === 'Deployment') defaultDeployment(obj);
+  else if (kind === 'ReplicaSet') defaultReplicaSet(obj);
+  else if (kind === 'Pod' && obj.spec) defaultPodSpec(obj.spec);
+}
+
+function validateObject(kind: string, obj: KubeObject): FieldError[] {
+  if (kind === 'Deployment') return validateDeployment(obj);
+  if (kind === 'ReplicaSet') return validateReplicaSet(obj);
+  if (kind === 'Pod') return validatePod(obj);
+  return [];
+}
+
+/** The spec fields defaulting added, for the learner (dotted paths). */
+function defaultedFields(kind: string, before: KubeObject, after: KubeObject): string[] {
+  if (kind !== 'Deployment' && kind !== 'ReplicaSet' && kind !== 'Pod') return [];
+  const outp: string[] = [];
+  const walk = (a: any, b: any, path: string) => {
+    if (b === null || typeof b !== 'object' || Array.isArray(b)) {
+      if (a === undefined) outp.push(path);
+      return;
+    }
+    for (const k of Object.keys(b)) walk(a?.[k], b[k], path ? `${path}.${k}` : k);
+  };
+  walk(before.spec, after.spec, 'spec');
+  return outp;
 }
 
 /** Log a committed write and tell every matching watcher (in watcher order). */
@@ -498,8 +588,34 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       }
       return;
     }
-    case 'rmw-read': {
+    case 'token': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
+      if (!kv) {
+        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const sa = decodeKv(kv);
+      const spec = (p.body as { spec?: { expirationSeconds?: number; audiences?: string[] } } | undefined)?.spec ?? {};
+      const exp = spec.expirationSeconds ?? 3600;
+      const iatS = Math.floor(nowMs / 1000);
+      const token = issueToken(s.config.serviceAccountKey ?? DEFAULT_SA_KEY, { namespace: sa.metadata.namespace!, name: sa.metadata.name, uid: sa.metadata.uid! }, iatS, exp, env.rng.uuid());
+      respond(out, p.from, p.req, json(201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, creationTimestamp: null }, spec: { audiences: spec.audiences?.length ? spec.audiences : SA_AUDIENCES, expirationSeconds: exp, boundObjectRef: null }, status: { token, expirationTimestamp: rfc3339((iatS + exp) * 1000) } }), p.auditID, APISERVER_COSTS.responseBaseUs);
+      return;
+    }
+    case 'rmw-read':
+    case 'rmw-write': {
+      if (p.op === 'rmw-write' && r.response?.succeeded) {
+        const obj = structuredClone(p.object);
+        obj.metadata.resourceVersion = rev;
+        publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
+        if (p.info.subresource === 'binding') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+        else respond(out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      // The read, or a write whose compare failed: GuaranteedUpdate retries with the object the
+      // failed Txn read back (store.go: "retry with the latest object"), unless the client asked
+      // for a precondition on resourceVersion, which then is the 409 Conflict.
+      const kv = (p.op === 'rmw-read' ? (r.response?.kvs ?? [])[0] : r.response?.responses?.[0]?.response_range?.kvs?.[0]) as KeyValue | undefined;
       if (!kv) {
         respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
@@ -511,7 +627,8 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         respond(out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
-      if (p.mutation.kind === 'status' && p.mutation.resourceVersion && Number(p.mutation.resourceVersion) !== kv.mod_revision) {
+      const precondition = p.mutation.kind === 'status' ? p.mutation.resourceVersion : p.mutation.kind === 'merge-patch' ? (p.mutation.patch as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion : undefined;
+      if (precondition && Number(precondition) !== kv.mod_revision) {
         respond(out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
@@ -519,21 +636,9 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const deleting = m.delete === true;
       const obj = m.object;
       if (!deleting && p.mutation.kind !== 'status' && JSON.stringify(obj.spec) !== JSON.stringify(current.spec) && obj.metadata.generation !== undefined) obj.metadata.generation = Number(obj.metadata.generation) + 1;
-      s.pending[reqId] = { op: 'rmw-write', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: p.key, object: obj, deleting, ...(p.respondScale ? { respondScale: true } : {}) };
+      s.pending[reqId] = { op: 'rmw-write', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: p.key, object: obj, deleting, mutation: p.mutation, ...(p.respondScale ? { respondScale: true } : {}) };
       const success = deleting ? [{ request_delete_range: { key: p.key } }] : [{ request_put: { key: p.key, value: encodeForStorage(obj) } }];
       out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: kv.mod_revision }], success, failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
-      return;
-    }
-    case 'rmw-write': {
-      if (!r.response?.succeeded) {
-        respond(out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
-        return;
-      }
-      const obj = structuredClone(p.object);
-      obj.metadata.resourceVersion = rev;
-      publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
-      if (p.info.subresource === 'binding') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
-      else respond(out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'create':

@@ -11,13 +11,14 @@ export interface ApiConnection {
   server: string;
   serverName: string;
   conn: string;
-  cert: Certificate;
+  /** Client certificate; absent on a token-only connection (a ServiceAccount's client). */
+  cert?: Certificate;
   established: boolean;
   nextStream: number;
 }
 
-export function newConnection(server: string, serverName: string, conn: string, cert: Certificate): ApiConnection {
-  return { server, serverName, conn, cert, established: false, nextStream: 1 };
+export function newConnection(server: string, serverName: string, conn: string, cert?: Certificate): ApiConnection {
+  return { server, serverName, conn, ...(cert ? { cert } : {}), established: false, nextStream: 1 };
 }
 
 export function openConnection(c: ApiConnection): Output {
@@ -32,14 +33,15 @@ export function onHandshake(c: ApiConnection, input: Input): { outputs: Output[]
   }
   if (input.kind === TLS_SERVER_HELLO) {
     c.established = true;
-    return { outputs: [{ type: 'send', to: c.server, kind: TLS_CLIENT_FINISHED, payload: { conn: c.conn, certificate: c.cert } }], established: true, handled: true };
+    return { outputs: [{ type: 'send', to: c.server, kind: TLS_CLIENT_FINISHED, payload: { conn: c.conn, ...(c.cert ? { certificate: c.cert } : {}) } }], established: true, handled: true };
   }
   return { outputs: [], established: false, handled: false };
 }
 
-export function request(c: ApiConnection, method: string, path: string, body?: unknown, userAgent = 'k3s/v1.33.5+k3s1'): { output: Output; stream: number } {
+export function request(c: ApiConnection, method: string, path: string, body?: unknown, userAgent = 'k3s/v1.33.5+k3s1', bearerToken?: string): { output: Output; stream: number } {
   const stream = c.nextStream;
   c.nextStream += 2;
-  const req: HttpRequest = { conn: c.conn, stream, method, path, headers: { Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': userAgent }, ...(body !== undefined ? { body } : {}) };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': 'application/json', 'User-Agent': userAgent, ...(bearerToken ? { Authorization: `Bearer ${bearerToken}` } : {}) };
+  const req: HttpRequest = { conn: c.conn, stream, method, path, headers, ...(body !== undefined ? { body } : {}) };
   return { output: { type: 'send', to: c.server, kind: HTTP_REQUEST, payload: req }, stream };
 }

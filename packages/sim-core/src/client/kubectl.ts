@@ -19,6 +19,7 @@ import type { Model, Output } from '../kernel/model';
 import { loadClientConfig, type ClientConfig, type Kubeconfig } from './kubeconfig';
 import { initialPhase, nextPhase, type KubectlEvent, type KubectlPhase } from './kubectl-lifecycle';
 import { tabwrite } from './tabwriter';
+import { createDeploymentBody, createDeploymentPath, parseCreateDeployment, CREATE_ACCEPT, CREATE_CONTENT_TYPE, type CreateDeployment } from './kubectl-create';
 
 export interface KubectlConfig {
   kubeconfigPath: string;
@@ -42,6 +43,8 @@ export interface KubectlInvocation {
   config?: ClientConfig;
   request?: { method: string; path: string; headers: Record<string, string> };
   parsed: ParsedGet;
+  /** `kubectl create deployment …` (kubectl-create.ts); absent for `get`. */
+  create?: CreateDeployment;
   stdout: string;
   stderr: string;
   exitCode: number | null;
@@ -159,7 +162,8 @@ export function makeKubectl(config: KubectlConfig): Model<KubectlState> {
         s.order.push(id);
         out.push({ type: 'note', kind: 'kubectl.run', data: { invocation: id, command: ['kubectl', ...args].join(' ') } });
         try {
-          inv.parsed = parseGet(args);
+          if (args[0] === 'create') inv.create = parseCreateDeployment(args);
+          else inv.parsed = parseGet(args);
         } catch (e) {
           fail(inv, (e as Error).message);
           return { state: s, outputs: out };
@@ -207,6 +211,15 @@ export function makeKubectl(config: KubectlConfig): Model<KubectlState> {
         }
         advance(inv, 'TLS_ESTABLISHED');
         out.push({ type: 'send', to: inv.server!, kind: TLS_CLIENT_FINISHED, payload: { conn: inv.conn, certificate: s.config.clientCertificate, trace: inv.trace } });
+        if (inv.create) {
+          const cpath = createDeploymentPath(inv.create, inv.config!.namespace);
+          const body = createDeploymentBody(inv.create);
+          const cheaders: Record<string, string> = { Accept: CREATE_ACCEPT, 'Content-Type': CREATE_CONTENT_TYPE, 'User-Agent': 'kubectl/v1.33.5 (linux/amd64) kubernetes/a0ffd0b', 'Kubectl-Command': 'kubectl create deployment', 'Kubectl-Session': inv.id, 'Accept-Encoding': 'gzip' };
+          inv.request = { method: 'POST', path: cpath, headers: cheaders };
+          out.push(...narrate(inv.trace, 'kubectl.deployment-sent', { method: 'POST', path: cpath, body }));
+          out.push({ type: 'send', to: inv.server!, kind: HTTP_REQUEST, payload: { conn: inv.conn, stream: 1, method: 'POST', path: cpath, headers: cheaders, body, ...(inv.trace ? { trace: inv.trace } : {}) } satisfies HttpRequest });
+          return { state: s, outputs: out };
+        }
         const path = requestPath(inv.parsed, inv.config!.namespace);
         const headers: Record<string, string> = {
           Accept: inv.parsed.name ? 'application/json' : ACCEPT_TABLE,
@@ -221,10 +234,22 @@ export function makeKubectl(config: KubectlConfig): Model<KubectlState> {
       } else if (input.kind === HTTP_RESPONSE) {
         const res = input.payload as HttpResponse;
         advance(inv, 'RESPONSE');
-        if (res.status >= 400) {
+        if (res.status >= 400 && !inv.create) {
           const st = res.body as { reason?: string; message?: string };
           if (res.status === 401) fail(inv, 'error: You must be logged in to the server (Unauthorized)');
           else fail(inv, `Error from server (${st.reason ?? 'Unknown'}): ${st.message ?? ''}`);
+          return { state: s, outputs: out };
+        }
+        if (inv.create) {
+          if (res.status >= 400) {
+            // create_deployment.go: fmt.Errorf("failed to create deployment: %v", err) — the Status message (client-go says "Unauthorized" for a 401).
+            fail(inv, `error: failed to create deployment: ${res.status === 401 ? 'Unauthorized' : ((res.body as { message?: string }).message ?? '')}`);
+            return { state: s, outputs: out };
+          }
+          inv.stdout += `deployment.apps/${inv.create.name} created\n`;
+          inv.exitCode = 0;
+          advance(inv, 'PRINTED');
+          out.push({ type: 'note', kind: 'kubectl.exit', data: { invocation: inv.id, exitCode: 0, stdout: inv.stdout, stderr: inv.stderr }, afterUs: KUBECTL_PRINT_US });
           return { state: s, outputs: out };
         }
         const ns = inv.parsed.namespace ?? inv.config!.namespace;

@@ -1,2 +1,3 @@
 export * from './flow';
 export { kubectlGetPods } from './kubectl-get-pods';
+export { createDeployment } from './create-deployment';

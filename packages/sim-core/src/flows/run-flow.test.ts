@@ -69,6 +69,6 @@ describe('flow kubectl-get-pods', () => {
   });
 
   it('unknown flows are refused with the known names', () => {
-    expect(() => runFlow('kubectl-get-pod', { seed: 1 })).toThrow('unknown flow "kubectl-get-pod" (known: kubectl-get-pods');
+    expect(() => runFlow('kubectl-get-pod', { seed: 1 })).toThrow('unknown flow "kubectl-get-pod" (known: create-deployment, kubectl-get-pods');
   });
 });

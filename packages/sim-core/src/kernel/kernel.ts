@@ -109,7 +109,9 @@ export class Kernel {
   private models = new Map<string, Model>();
   /** Stream lookups cached by process and by link (rebuilt on restore, when streams are replaced). */
   private procRng = new Map<string, Rng>();
-  private linkRng = new Map<string, Rng>();
+  private linkRng = new Map<string, Map<string, Rng>>();
+  /** LinkState by from-host and to-host (the objects of state.links; rebuilt on restore). */
+  private linkCache = new Map<string, Map<string, LinkState>>();
   state: KernelState;
   private queue: EventQueue<Entry>;
 
@@ -234,6 +236,7 @@ export class Kernel {
     this.rng.restore(this.state.rng);
     this.procRng.clear();
     this.linkRng.clear();
+    this.linkCache.clear();
   }
 
   // ---- internals --------------------------------------------------------------------------
@@ -248,14 +251,28 @@ export class Kernel {
     this.trace.record({ t: this.now, ...e });
   }
 
+  /** Whether the trace keeps entries of this type and kind: hot paths ask before building one. */
+  private wants(type: TraceEntry['type'], kind: string): boolean {
+    const f = this.opts.traceFilter;
+    return f === undefined || f(type, kind);
+  }
+
   private link(from: string, to: string): LinkState {
+    let byTo = this.linkCache.get(from);
+    if (byTo === undefined) {
+      byTo = new Map();
+      this.linkCache.set(from, byTo);
+    }
+    let l = byTo.get(to);
+    if (l !== undefined) return l;
     const key = `${from}>${to}`;
-    let l = this.state.links[key];
+    l = this.state.links[key];
     if (!l) {
       const d = from === to ? { latencyUs: this.opts.loopbackUs ?? 20, jitterUs: 0, loss: 0 } : this.opts.defaultLink ?? { latencyUs: 250, jitterUs: 50, loss: 0 };
       l = { latencyUs: d.latencyUs, jitterUs: d.jitterUs, loss: d.loss ?? 0, lastUs: 0, paused: false, held: [] };
       this.state.links[key] = l;
     }
+    byTo.set(to, l);
     return l;
   }
 
@@ -289,11 +306,15 @@ export class Kernel {
   }
 
   private linkStream(from: string, to: string): Rng {
-    const key = `${from}>${to}`;
-    let r = this.linkRng.get(key);
+    let byTo = this.linkRng.get(from);
+    if (byTo === undefined) {
+      byTo = new Map();
+      this.linkRng.set(from, byTo);
+    }
+    let r = byTo.get(to);
     if (!r) {
-      r = this.rng.stream(`link:${key}`);
-      this.linkRng.set(key, r);
+      r = this.rng.stream(`link:${from}>${to}`);
+      byTo.set(to, r);
     }
     return r;
   }
@@ -317,7 +338,7 @@ export class Kernel {
           return;
         }
         if (p.status !== 'running') return;
-        this.record({ type: 'timer', from: p.id, kind: e.name });
+        if (this.wants('timer', e.name)) this.record({ type: 'timer', from: p.id, kind: e.name });
         this.stepProcess(p, { type: 'timer', name: e.name, data: e.data });
         return;
       }
@@ -351,7 +372,7 @@ export class Kernel {
       p.held.push(e);
       return;
     }
-    this.record({ type: 'deliver', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: msg.payload });
+    if (this.wants('deliver', msg.kind)) this.record({ type: 'deliver', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: msg.payload });
     this.stepProcess(p, { type: 'message', from: msg.from, kind: msg.kind, payload: msg.payload, id: msg.id });
   }
 
@@ -379,7 +400,7 @@ export class Kernel {
           break;
         case 'persist':
           if (o.value === undefined) p.persisted.delete(o.key);
-          else p.persisted.set(o.key, structuredClone(o.value));
+          else p.persisted.set(o.key, o.owned ? o.value : structuredClone(o.value));
           break;
         case 'note':
           if (o.afterUs && o.afterUs > 0) this.push({ t: this.now + Math.round(o.afterUs), kind: 'note', proc: p.id, note: o.kind, data: o.data });
@@ -394,7 +415,7 @@ export class Kernel {
     const id = this.state.msgSeq++;
     const leaveAt = this.now + Math.max(0, Math.round(afterUs));
     const msg: Message = { id, from: p.id, to, kind, payload, sentAt: leaveAt };
-    this.record({ type: 'send', from: p.id, to, kind, id, data: afterUs > 0 ? { leavesAtUs: leaveAt } : undefined });
+    if (this.wants('send', kind)) this.record({ type: 'send', from: p.id, to, kind, id, data: afterUs > 0 ? { leavesAtUs: leaveAt } : undefined });
     if (!target) {
       this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'no such process' } });
       return;

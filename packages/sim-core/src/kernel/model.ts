@@ -22,8 +22,13 @@ export type Output =
   /** Arm (or re-arm) the named timer. */
   | { type: 'timer'; name: string; afterUs: number; data?: unknown }
   | { type: 'cancel-timer'; name: string }
-  /** Write durable state: it survives a crash (a WAL record, a file on disk). */
-  | { type: 'persist'; key: string; value: unknown }
+  /**
+   * Write durable state: it survives a crash (a WAL record, a file on disk). The kernel stores a
+   * structuredClone of `value`, unless `owned` is set: then the model hands the value over and
+   * promises never to mutate it again (a fresh copy it keeps no reference to), and it is stored
+   * as is — the fast path for WAL entries.
+   */
+  | { type: 'persist'; key: string; value: unknown; owned?: boolean }
   /** A state change worth showing (a flow step, a phase change), recorded in the trace. */
   | { type: 'note'; kind: string; data: unknown; afterUs?: number };
 

@@ -1,3 +1,3 @@
 export * from './scenario';
-export { towerFleet } from './tower-fleet';
+export { towerFleet, towerFleetFresh } from './tower-fleet';
 export { towerFleetHa } from './tower-fleet-ha';

@@ -12,6 +12,7 @@
 import { rfc3339, type KubeObject } from '../objects/meta';
 import type { Rng } from '../kernel/rng';
 import { microTime } from '../client/lease-renewer';
+import { defaultDeployment, defaultPodSpec } from '../apiserver/defaults';
 
 export const K3S_VERSION = 'v1.33.5+k3s1';
 export const EPOCH_MS = Date.UTC(2025, 10, 9, 12, 0, 0); // 2025-11-09T12:00:00Z, the seed's "Last Updated"
@@ -258,6 +259,7 @@ export function rbacObjects(rng: Rng): KubeObject[] {
     subjects,
   });
   const readVerbs = ['get', 'list', 'watch'];
+  const events = { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'update', 'patch'] };
   return [
     role('cluster-admin', [
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
@@ -278,10 +280,37 @@ export function rbacObjects(rng: Rng): KubeObject[] {
       { apiGroups: [''], resources: ['bindings', 'pods/binding'], verbs: ['create'] },
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
     ]),
+    // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: the manager's own identity lists and
+    // watches everything and mints its controllers' tokens; the controllers write as their own
+    // ServiceAccounts (k3s runs it with --use-service-account-credentials).
     role('system:kube-controller-manager', [
+      events,
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       { apiGroups: ['coordination.k8s.io'], resourceNames: ['kube-controller-manager'], resources: ['leases'], verbs: ['get', 'update'] },
+      { apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: ['create'] },
+      { apiGroups: [''], resources: ['secrets'], verbs: ['delete'] },
+      { apiGroups: [''], resources: ['configmaps', 'namespaces', 'secrets', 'serviceaccounts'], verbs: ['get'] },
+      { apiGroups: [''], resources: ['secrets', 'serviceaccounts'], verbs: ['update'] },
+      { apiGroups: ['authentication.k8s.io'], resources: ['tokenreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['subjectaccessreviews'], verbs: ['create'] },
       { apiGroups: ['*'], resources: ['*'], verbs: ['list', 'watch'] },
+      { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+    ]),
+    // bootstrappolicy/controller_policy.go
+    role('system:controller:deployment-controller', [
+      { apiGroups: ['extensions', 'apps'], resources: ['deployments'], verbs: ['get', 'list', 'watch', 'update'] },
+      { apiGroups: ['extensions', 'apps'], resources: ['deployments/status'], verbs: ['update'] },
+      { apiGroups: ['extensions', 'apps'], resources: ['deployments/finalizers'], verbs: ['update'] },
+      { apiGroups: ['extensions', 'apps'], resources: ['replicasets'], verbs: ['get', 'list', 'watch', 'create', 'update', 'patch', 'delete'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch', 'update'] },
+      events,
+    ]),
+    role('system:controller:replicaset-controller', [
+      { apiGroups: ['apps', 'extensions'], resources: ['replicasets'], verbs: ['get', 'list', 'watch', 'update'] },
+      { apiGroups: ['apps', 'extensions'], resources: ['replicasets/status'], verbs: ['update'] },
+      { apiGroups: ['apps', 'extensions'], resources: ['replicasets/finalizers'], verbs: ['update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'patch', 'create', 'delete'] },
+      events,
     ]),
     binding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [
@@ -290,6 +319,8 @@ export function rbacObjects(rng: Rng): KubeObject[] {
     ]),
     binding('system:kube-scheduler', 'system:kube-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }]),
+    binding('system:controller:deployment-controller', 'system:controller:deployment-controller', [{ kind: 'ServiceAccount', name: 'deployment-controller', namespace: 'kube-system' }]),
+    binding('system:controller:replicaset-controller', 'system:controller:replicaset-controller', [{ kind: 'ServiceAccount', name: 'replicaset-controller', namespace: 'kube-system' }]),
   ];
 }
 
@@ -314,3 +345,81 @@ export function serviceObject(rng: Rng, name: string, namespace: string, cluster
 }
 
 export { at as afterInstall };
+
+/** A Deployment's pod template as kube-apiserver stores it (defaulted), for the bootstrap workloads. */
+export interface WorkloadIn {
+  name: string;
+  namespace: string;
+  /** Selector and template labels (without pod-template-hash). */
+  labels: Record<string, string>;
+  container: string;
+  image: string;
+  ports?: { containerPort: number; name?: string; protocol: string }[];
+  requests?: Record<string, string>;
+  serviceAccount?: string;
+  priorityClassName?: string;
+  replicas: number;
+  createdMs: number;
+}
+
+export function workloadTemplate(w: WorkloadIn): any {
+  const spec: any = {
+    containers: [{ name: w.container, image: w.image, ...(w.ports ? { ports: w.ports } : {}), resources: w.requests ? { requests: w.requests } : {} }],
+    ...(w.serviceAccount ? { serviceAccountName: w.serviceAccount, serviceAccount: w.serviceAccount } : {}),
+    ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}),
+  };
+  defaultPodSpec(spec);
+  return { metadata: { creationTimestamp: null, labels: { ...w.labels } }, spec };
+}
+
+/** The Deployment and its (only, revision 1) ReplicaSet, fully rolled out: what the pods' ownerReferences point at. */
+export function deploymentAndReplicaSet(rng: Rng, w: WorkloadIn, hash: string, rsUid: string): [KubeObject, KubeObject] {
+  const template = workloadTemplate(w);
+  const d: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'Deployment',
+    metadata: { ...meta(rng, w.name, w.namespace, w.createdMs), generation: 1, labels: { ...w.labels }, annotations: { 'deployment.kubernetes.io/revision': '1' } },
+    spec: { replicas: w.replicas, selector: { matchLabels: { ...w.labels } }, template },
+    status: {},
+  };
+  defaultDeployment(d);
+  const rsName = `${w.name}-${hash}`;
+  const rsLabels = { ...w.labels, 'pod-template-hash': hash };
+  const rsTemplate = structuredClone(template);
+  rsTemplate.metadata.labels = rsLabels;
+  const ready = rfc3339(w.createdMs + 6_000);
+  d.status = {
+    observedGeneration: 1,
+    replicas: w.replicas,
+    updatedReplicas: w.replicas,
+    readyReplicas: w.replicas,
+    availableReplicas: w.replicas,
+    conditions: [
+      { type: 'Available', status: 'True', lastUpdateTime: ready, lastTransitionTime: ready, reason: 'MinimumReplicasAvailable', message: 'Deployment has minimum availability.' },
+      { type: 'Progressing', status: 'True', lastUpdateTime: ready, lastTransitionTime: rfc3339(w.createdMs), reason: 'NewReplicaSetAvailable', message: `ReplicaSet "${rsName}" has successfully progressed.` },
+    ],
+  };
+  const maxSurge = Math.ceil((25 * w.replicas) / 100);
+  const rs: KubeObject = {
+    apiVersion: 'apps/v1',
+    kind: 'ReplicaSet',
+    metadata: {
+      name: rsName,
+      namespace: w.namespace,
+      uid: rsUid,
+      creationTimestamp: rfc3339(w.createdMs),
+      generation: 1,
+      labels: rsLabels,
+      annotations: { 'deployment.kubernetes.io/desired-replicas': String(w.replicas), 'deployment.kubernetes.io/max-replicas': String(w.replicas + maxSurge), 'deployment.kubernetes.io/revision': '1' },
+      ownerReferences: [{ apiVersion: 'apps/v1', kind: 'Deployment', name: w.name, uid: d.metadata.uid!, controller: true, blockOwnerDeletion: true }],
+    },
+    spec: { replicas: w.replicas, selector: { matchLabels: rsLabels }, template: rsTemplate },
+    status: { replicas: w.replicas, fullyLabeledReplicas: w.replicas, readyReplicas: w.replicas, availableReplicas: w.replicas, observedGeneration: 1 },
+  };
+  return [d, rs];
+}
+
+/** A ServiceAccount as the ServiceAccount controller (or an add-on's manifest) created it. */
+export function serviceAccountObject(rng: Rng, namespace: string, name: string, createdMs: number): KubeObject {
+  return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(rng, name, namespace, createdMs) };
+}

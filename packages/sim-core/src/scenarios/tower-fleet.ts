@@ -16,11 +16,18 @@ import { etcdServer, walKey } from '../etcd/etcd-server';
 import { KV_PUT, type EtcdRequest } from '../etcd/rpc';
 import { Kernel } from '../kernel/kernel';
 import { seconds } from '../kernel/time';
-import { makeLeaseHolder } from '../node/kubelet';
 import { makeIdleAgent } from '../node/placeholder-agent';
+import { makeKubeControllerManager } from '../controllers/kube-controller-manager';
+import { makeKubeScheduler } from '../controllers/kube-scheduler';
+import { DEFAULT_CONTAINERD, makeContainerd } from '../node/containerd';
+import { makeKubelet } from '../node/kubelet-pods';
 import { rfc3339, type KubeObject } from '../objects/meta';
 import { registerScenario, type BuiltScenario, type Topology } from './scenario';
-import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, leaderLease, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject } from './tower-fleet-objects';
+import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
+import { computeHash } from '../controllers/hash';
+
+/** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
+export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller'];
 
 export const LAPTOP = { name: 'laptop', ip: '10.89.97.10' };
 const CA_TS = Math.floor(INSTALLED_MS / 1000);
@@ -46,11 +53,16 @@ export const SERVING_CERT: Certificate = {
 
 export const KUBECONFIG_PATH = '~/.kube/config';
 
-function bootstrapObjects(k: Kernel): KubeObject[] {
+function bootstrapObjects(k: Kernel, opts: { workloads: boolean }): KubeObject[] {
   const rng = k.rng.stream('scenario:tower-fleet');
   const objs: KubeObject[] = [];
   for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) objs.push(namespaceObject(rng, ns, INSTALLED_MS + 1_000));
   objs.push(...rbacObjects(rng));
+  // ServiceAccounts: `default` in every namespace, the controllers' own (kube-controller-manager
+  // --use-service-account-credentials), the add-ons'.
+  for (const ns of ['default', 'kube-system', 'kube-public', 'kube-node-lease']) objs.push(serviceAccountObject(rng, ns, 'default', INSTALLED_MS + 1_600));
+  for (const sa of CONTROLLER_SERVICE_ACCOUNTS) objs.push(serviceAccountObject(rng, 'kube-system', sa, INSTALLED_MS + 2_500));
+  for (const sa of ['coredns', 'local-path-provisioner-service-account', 'metrics-server', 'traefik', 'helm-traefik', 'helm-traefik-crd']) objs.push(serviceAccountObject(rng, 'kube-system', sa, INSTALLED_MS + 8_000));
   const nodes = TOWER_FLEET_NODES.map((n) => nodeObject(rng, n));
   objs.push(...nodes);
   TOWER_FLEET_NODES.forEach((n, i) => objs.push(nodeLease(rng, n, nodes[i]!)));
@@ -59,38 +71,55 @@ function bootstrapObjects(k: Kernel): KubeObject[] {
   objs.push(serviceObject(rng, 'kubernetes', 'default', '10.43.0.1', [{ name: 'https', port: 443, targetPort: 6443, protocol: 'TCP' }], undefined, INSTALLED_MS + 2_000, { component: 'apiserver', provider: 'kubernetes' }));
   objs.push(serviceObject(rng, 'kube-dns', 'kube-system', '10.43.0.10', [{ name: 'dns', port: 53, targetPort: 53, protocol: 'UDP' }, { name: 'dns-tcp', port: 53, targetPort: 53, protocol: 'TCP' }, { name: 'metrics', port: 9153, targetPort: 9153, protocol: 'TCP' }], { 'k8s-app': 'kube-dns' }, INSTALLED_MS + 8_000, { 'k8s-app': 'kube-dns', 'kubernetes.io/cluster-service': 'true', 'kubernetes.io/name': 'CoreDNS' }));
 
-  // Pods: the k3s packaged add-ons, then the learner's workloads.
+  // Pods: the k3s packaged add-ons, then the learner's workloads. Deployment-owned pods come with
+  // their Deployment and ReplicaSet, the ReplicaSet named by the pod-template-hash of the template.
   const [master, w1, w2] = TOWER_FLEET_NODES as [typeof TOWER_FLEET_NODES[0], typeof TOWER_FLEET_NODES[0], typeof TOWER_FLEET_NODES[0]];
   const owner = (kind: string, name: string) => ({ apiVersion: kind === 'Job' ? 'batch/v1' : 'apps/v1', kind, name, uid: rng.uuid() });
-  const rsName = (deploy: string) => `${deploy}-${rng.kubeString(10)}`;
   const pod = (base: string, suffix: string) => `${base}-${suffix}`;
   const sys = INSTALLED_MS + 9_000;
-  const corednsRs = rsName('coredns');
-  const lppRs = rsName('local-path-provisioner');
-  const msRs = rsName('metrics-server');
-  const traefikRs = rsName('traefik');
-  const svclbHash = rng.kubeString(8);
-  const nginxRs = rsName('nginx');
-  const apiRs = rsName('api');
   const nginxCreated = EPOCH_MS - 2 * 24 * 3600_000 - 5 * 3600_000;
   const apiCreated = EPOCH_MS - 26 * 3600_000 - 12 * 60_000;
+  const workloads: WorkloadIn[] = [
+    { name: 'coredns', namespace: 'kube-system', labels: { 'k8s-app': 'kube-dns' }, container: 'coredns', image: 'rancher/mirrored-coredns-coredns:1.12.3', ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }], requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'coredns', priorityClassName: 'system-cluster-critical', replicas: 1, createdMs: sys },
+    { name: 'local-path-provisioner', namespace: 'kube-system', labels: { app: 'local-path-provisioner' }, container: 'local-path-provisioner', image: 'rancher/local-path-provisioner:v0.0.31', serviceAccount: 'local-path-provisioner-service-account', priorityClassName: 'system-node-critical', replicas: 1, createdMs: sys },
+    { name: 'metrics-server', namespace: 'kube-system', labels: { 'k8s-app': 'metrics-server' }, container: 'metrics-server', image: 'rancher/mirrored-metrics-server:v0.8.0', requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'metrics-server', priorityClassName: 'system-node-critical', replicas: 1, createdMs: sys },
+    { name: 'traefik', namespace: 'kube-system', labels: { 'app.kubernetes.io/instance': 'traefik-kube-system', 'app.kubernetes.io/name': 'traefik' }, container: 'traefik', image: 'rancher/mirrored-library-traefik:3.3.6', ports: [{ containerPort: 8000, name: 'web', protocol: 'TCP' }, { containerPort: 8443, name: 'websecure', protocol: 'TCP' }], serviceAccount: 'traefik', priorityClassName: 'system-cluster-critical', replicas: 1, createdMs: sys + 41_000 },
+    ...(opts.workloads
+      ? [
+          { name: 'nginx', namespace: 'default', labels: { app: 'nginx' }, container: 'nginx', image: 'nginx', replicas: 3, createdMs: nginxCreated },
+          { name: 'api', namespace: 'default', labels: { app: 'api' }, container: 'api', image: 'hashicorp/http-echo:1.0', ports: [{ containerPort: 8080, protocol: 'TCP' }], replicas: 1, createdMs: apiCreated },
+        ]
+      : []),
+  ];
+  const rsOf: Record<string, { name: string; hash: string; owner: ReturnType<typeof owner> }> = {};
+  for (const w of workloads) {
+    const hash = computeHash(workloadTemplate(w));
+    const o = owner('ReplicaSet', `${w.name}-${hash}`);
+    rsOf[w.name] = { name: o.name, hash, owner: o };
+    objs.push(...deploymentAndReplicaSet(rng, w, hash, o.uid));
+  }
+  const fromWorkload = (name: string, node: typeof master, ip: string) => {
+    const w = workloads.find((x) => x.name === name)!;
+    const r = rsOf[name]!;
+    return { name: pod(r.name, rng.kubeString(5)), namespace: w.namespace, node, ip, image: w.image, container: w.container, createdMs: w.createdMs, labels: { ...w.labels, 'pod-template-hash': r.hash }, owner: r.owner, ...(w.ports ? { ports: w.ports } : {}), ...(w.requests ? { requests: w.requests } : {}), ...(w.serviceAccount ? { serviceAccount: w.serviceAccount } : {}), ...(w.priorityClassName ? { priorityClassName: w.priorityClassName } : {}) };
+  };
+  const svclbHash = rng.kubeString(8);
   const specs = [
-    { name: pod(corednsRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.2', image: 'rancher/mirrored-coredns-coredns:1.12.3', container: 'coredns', createdMs: sys, labels: { 'k8s-app': 'kube-dns', 'pod-template-hash': corednsRs.split('-').pop()! }, owner: owner('ReplicaSet', corednsRs), ports: [{ containerPort: 53, name: 'dns', protocol: 'UDP' }, { containerPort: 53, name: 'dns-tcp', protocol: 'TCP' }, { containerPort: 9153, name: 'metrics', protocol: 'TCP' }], requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'coredns', priorityClassName: 'system-cluster-critical' },
-    { name: pod(lppRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.3', image: 'rancher/local-path-provisioner:v0.0.31', container: 'local-path-provisioner', createdMs: sys, labels: { app: 'local-path-provisioner', 'pod-template-hash': lppRs.split('-').pop()! }, owner: owner('ReplicaSet', lppRs), serviceAccount: 'local-path-provisioner-service-account', priorityClassName: 'system-node-critical' },
-    { name: pod(msRs, rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.4', image: 'rancher/mirrored-metrics-server:v0.8.0', container: 'metrics-server', createdMs: sys, labels: { 'k8s-app': 'metrics-server', 'pod-template-hash': msRs.split('-').pop()! }, owner: owner('ReplicaSet', msRs), requests: { cpu: '100m', memory: '70Mi' }, serviceAccount: 'metrics-server', priorityClassName: 'system-node-critical' },
+    fromWorkload('coredns', master, '10.42.0.2'),
+    fromWorkload('local-path-provisioner', master, '10.42.0.3'),
+    fromWorkload('metrics-server', master, '10.42.0.4'),
     { name: pod('helm-install-traefik-crd', rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.5', image: 'rancher/klipper-helm:v0.9.8-build20250709', container: 'helm', createdMs: sys, labels: { 'batch.kubernetes.io/job-name': 'helm-install-traefik-crd', 'job-name': 'helm-install-traefik-crd' }, owner: owner('Job', 'helm-install-traefik-crd'), completed: true, serviceAccount: 'helm-traefik-crd' },
     { name: pod('helm-install-traefik', rng.kubeString(5)), namespace: 'kube-system', node: master, ip: '10.42.0.6', image: 'rancher/klipper-helm:v0.9.8-build20250709', container: 'helm', createdMs: sys, labels: { 'batch.kubernetes.io/job-name': 'helm-install-traefik', 'job-name': 'helm-install-traefik' }, owner: owner('Job', 'helm-install-traefik'), completed: true, restarts: 1, serviceAccount: 'helm-traefik' },
-    { name: pod(traefikRs, rng.kubeString(5)), namespace: 'kube-system', node: w1, ip: '10.42.1.3', image: 'rancher/mirrored-library-traefik:3.3.6', container: 'traefik', createdMs: sys + 41_000, labels: { 'app.kubernetes.io/instance': 'traefik-kube-system', 'app.kubernetes.io/name': 'traefik', 'pod-template-hash': traefikRs.split('-').pop()! }, owner: owner('ReplicaSet', traefikRs), ports: [{ containerPort: 8000, name: 'web', protocol: 'TCP' }, { containerPort: 8443, name: 'websecure', protocol: 'TCP' }], serviceAccount: 'traefik', priorityClassName: 'system-cluster-critical' },
+    fromWorkload('traefik', w1, '10.42.1.3'),
     ...[master, w1, w2].map((n, i) => ({ name: pod(`svclb-traefik-${svclbHash}`, rng.kubeString(5)), namespace: 'kube-system', node: n, ip: `10.42.${i}.${i === 0 ? 7 : 2}`, image: 'rancher/klipper-lb:v0.4.13', container: 'lb-tcp-80', createdMs: sys + 40_000 + n.joinedS * 1000, labels: { app: `svclb-traefik-${svclbHash}`, 'svccontroller.k3s.cattle.io/svcname': 'traefik', 'svccontroller.k3s.cattle.io/svcnamespace': 'kube-system' }, owner: owner('DaemonSet', `svclb-traefik-${svclbHash}`), ports: [{ containerPort: 80, name: 'lb-tcp-80', protocol: 'TCP' }] })),
     // The learner's workloads: nginx ×3 (the seed's create-deployment placement) and the seed's "api" pod.
-    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: w1, ip: '10.42.1.5', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
-    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: w2, ip: '10.42.2.7', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
-    { name: pod(nginxRs, rng.kubeString(5)), namespace: 'default', node: master, ip: '10.42.0.8', image: 'nginx', container: 'nginx', createdMs: nginxCreated, labels: { app: 'nginx', 'pod-template-hash': nginxRs.split('-').pop()! }, owner: owner('ReplicaSet', nginxRs) },
-    { name: pod(apiRs, rng.kubeString(5)), namespace: 'default', node: w2, ip: '10.42.2.8', image: 'hashicorp/http-echo:1.0', container: 'api', createdMs: apiCreated, labels: { app: 'api', 'pod-template-hash': apiRs.split('-').pop()! }, owner: owner('ReplicaSet', apiRs), ports: [{ containerPort: 8080, protocol: 'TCP' }] },
+    ...(opts.workloads ? [fromWorkload('nginx', w1, '10.42.1.5'), fromWorkload('nginx', w2, '10.42.2.7'), fromWorkload('nginx', master, '10.42.0.8'), fromWorkload('api', w2, '10.42.2.8')] : []),
   ];
   for (const s of specs as (Omit<Parameters<typeof podObject>[1], 'node' | 'hostIP'> & { node: typeof master })[]) objs.push(podObject(rng, { ...s, node: s.node.name, hostIP: s.node.ip }));
-  objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
-  objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
+  if (opts.workloads) {
+    objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
+    objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
+  }
   return objs;
 }
 
@@ -109,12 +138,8 @@ function bootstrapWal(objs: KubeObject[]): Map<string, unknown> {
   return wal;
 }
 
-export const towerFleet = registerScenario({
-  name: 'tower-fleet',
-  description: "The seed's homelab: k3s-master (10.89.97.201) with the control plane and embedded etcd, k3s-worker-1 (.202) and k3s-worker-2 (.203); k3s v1.33.5",
-  kernelOptions: (seed) => ({ seed, epochMs: EPOCH_MS, defaultLink: { latencyUs: 250, jitterUs: 60 }, loopbackUs: 20 }),
-  build(k: Kernel): BuiltScenario {
-    const objs = bootstrapObjects(k);
+function buildTowerFleet(k: Kernel, opts: { workloads: boolean }): BuiltScenario {
+    const objs = bootstrapObjects(k, opts);
     k.addHost({ name: LAPTOP.name, ip: LAPTOP.ip, role: 'client' });
     for (const n of TOWER_FLEET_NODES) k.addHost({ name: n.name, ip: n.ip, role: n.server ? 'server' : 'agent' });
     // The laptop is on the same LAN, a Wi-Fi hop away.
@@ -125,30 +150,48 @@ export const towerFleet = registerScenario({
     const etcd = 'k3s-master/etcd';
     k.spawn('k3s-master', 'etcd', etcdServer, { persisted: bootstrapWal(objs) });
     k.spawn('k3s-master', 'kube-apiserver', makeKubeApiserver({ etcd, clientCA: CLIENT_CA, servingCert: SERVING_CERT, advertiseAddress: '10.89.97.201', port: 6443 }));
-    const leader = (component: string, user: string) =>
-      makeLeaseHolder(component, {
+    const leaseOf = (component: string) => (objs.find((o) => o.kind === 'Lease' && o.metadata.name === component)!.spec as { holderIdentity: string }).holderIdentity;
+    k.spawn(
+      'k3s-master',
+      'kube-scheduler',
+      makeKubeScheduler({ apiserver, serverName: '127.0.0.1', cert: clientCert('system:kube-scheduler', [], 'kube-scheduler-cert'), userAgent: `kube-scheduler/${K3S_VERSION} (linux/amd64) kubernetes/scheduler`, lease: { name: 'kube-scheduler', namespace: 'kube-system', holderIdentity: leaseOf('kube-scheduler'), leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 } }),
+    );
+    k.spawn(
+      'k3s-master',
+      'kube-controller-manager',
+      makeKubeControllerManager({
         apiserver,
         serverName: '127.0.0.1',
-        cert: clientCert(user, [], `${component}-cert`),
-        userAgent: `${component}/${K3S_VERSION} (linux/amd64) kubernetes/${component === 'kube-scheduler' ? 'leader-election' : 'leader-election'}`,
-        lease: { name: component, namespace: 'kube-system', holderIdentity: (objs.find((o) => o.kind === 'Lease' && o.metadata.name === component)!.spec as { holderIdentity: string }).holderIdentity, leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 },
-      });
-    k.spawn('k3s-master', 'kube-scheduler', leader('kube-scheduler', 'system:kube-scheduler'));
-    k.spawn('k3s-master', 'kube-controller-manager', leader('kube-controller-manager', 'system:kube-controller-manager'));
+        cert: clientCert('system:kube-controller-manager', [], 'kube-controller-manager-cert'),
+        userAgent: `kube-controller-manager/${K3S_VERSION} (linux/amd64) kubernetes/leader-election`,
+        lease: { name: 'kube-controller-manager', namespace: 'kube-system', holderIdentity: leaseOf('kube-controller-manager'), leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 },
+      }),
+    );
     for (const n of TOWER_FLEET_NODES) {
+      const podsHere = objs.filter((o) => o.kind === 'Pod' && o.spec?.nodeName === n.name);
       k.spawn(
         n.name,
         'kubelet',
-        makeLeaseHolder('kubelet', {
+        makeKubelet({
+          node: n.name,
+          nodeIP: n.ip,
           apiserver,
           serverName: n.server ? '127.0.0.1' : '10.89.97.201',
           cert: clientCert(`system:node:${n.name}`, ['system:nodes'], `kubelet-${n.name}`),
           userAgent: `k3s/${K3S_VERSION} (linux/amd64) kubernetes/kubelet`,
+          containerd: `${n.name}/containerd`,
           lease: { name: n.name, namespace: 'kube-node-lease', holderIdentity: n.name, leaseDurationSeconds: 40, periodUs: seconds(10), jitterFactor: 0.04 },
         }),
       );
       k.spawn(n.name, 'kube-proxy', makeIdleAgent('kube-proxy', K3S_VERSION));
-      k.spawn(n.name, 'containerd', makeIdleAgent('containerd', '2.1.4-k3s1'));
+      k.spawn(
+        n.name,
+        'containerd',
+        makeContainerd(
+          { ...DEFAULT_CONTAINERD, node: n.name, podCIDR: n.podCIDR, cachedImages: podsHere.map((p) => p.spec.containers[0].image) },
+          { sandboxes: podsHere.filter((p) => p.status?.podIP).map((p, i) => ({ id: `bootstrap-${n.name}-${i}`, pod: `${p.metadata.namespace}/${p.metadata.name}`, ip: p.status.podIP, state: 'SANDBOX_READY' as const })) },
+        ),
+      );
     }
     k.spawn('laptop', 'kubectl', makeKubectl({ kubeconfigPath: KUBECONFIG_PATH, kubeconfig: k3sKubeconfig('https://10.89.97.201:6443', ADMIN_CERT), clientCertificate: ADMIN_CERT, routes: { '10.89.97.201:6443': apiserver }, address: LAPTOP.ip, startupUs: 1800 }));
 
@@ -163,7 +206,7 @@ export const towerFleet = registerScenario({
         ...TOWER_FLEET_NODES.flatMap((n) => [
           { id: `${n.name}/kubelet`, host: n.name, component: 'kubelet', ports: [10250], plane: 'node' as const },
           { id: `${n.name}/kube-proxy`, host: n.name, component: 'kube-proxy', ports: [], plane: 'node' as const, idle: true },
-          { id: `${n.name}/containerd`, host: n.name, component: 'containerd', ports: [], plane: 'node' as const, idle: true },
+          { id: `${n.name}/containerd`, host: n.name, component: 'containerd', ports: [], plane: 'node' as const },
         ]),
       ],
       networks: [
@@ -173,5 +216,21 @@ export const towerFleet = registerScenario({
       ],
     };
     return { topology, processes: { kubectl: 'laptop/kubectl', apiserver, etcd } };
-  },
+}
+
+const kernelOptions = (seed: number) => ({ seed, epochMs: EPOCH_MS, defaultLink: { latencyUs: 250, jitterUs: 60 }, loopbackUs: 20 });
+
+export const towerFleet = registerScenario({
+  name: 'tower-fleet',
+  description: "The seed's homelab: k3s-master (10.89.97.201) with the control plane and embedded etcd, k3s-worker-1 (.202) and k3s-worker-2 (.203); k3s v1.33.5; nginx ×3 and the seed's api pod running",
+  kernelOptions,
+  build: (k: Kernel) => buildTowerFleet(k, { workloads: true }),
+});
+
+/** Tower Fleet before the seed's Example 2: only what k3s installs, so `kubectl create deployment nginx` has a clean cluster. */
+export const towerFleetFresh = registerScenario({
+  name: 'tower-fleet-fresh',
+  description: "Tower Fleet just after install, before the seed's Example 2: the same three nodes and k3s add-ons, no nginx or api yet",
+  kernelOptions,
+  build: (k: Kernel) => buildTowerFleet(k, { workloads: false }),
 });

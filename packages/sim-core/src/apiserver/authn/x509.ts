@@ -31,7 +31,7 @@ export interface UserInfo {
 }
 
 export type AuthnResult =
-  | { ok: true; user: UserInfo; method: 'x509' | 'anonymous' | 'token'; detail: string }
+  | { ok: true; user: UserInfo; method: 'x509' | 'anonymous' | 'token' | 'serviceaccount-token'; detail: string }
   | { ok: false; error: string };
 
 export const AUTHENTICATED = 'system:authenticated';

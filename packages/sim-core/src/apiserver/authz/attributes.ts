@@ -16,6 +16,8 @@ export interface Attributes {
   resource: string;
   subresource: string;
   name: string;
+  /** The request's fieldSelector, parsed (authorizers may scope list/watch by it). */
+  fieldSelector?: { field: string; op: 'eq' | 'neq'; value: string }[];
 }
 
 export type Decision = 'allow' | 'deny' | 'no-opinion';

@@ -7,20 +7,31 @@ import { writeFileSync } from 'node:fs';
 import { UnknownScenarioError } from '../../kernel/simulation';
 import { flowCommands, runFlow, UnknownFlowError } from '../../flows/run-flow';
 import { CliError, emit, intArg, outputOption, type RegisterCommand } from '../io';
+import { POD_TO_POD, runPodToPod } from './pod-to-pod';
 
 export const register: RegisterCommand = (program) => {
   program
     .command('flow')
-    .description(`play a request flow step by step (${flowCommands().join(', ')})`)
+    .description(`play a request flow step by step (${[...flowCommands(), POD_TO_POD].sort().join(', ')})`)
     .argument('<name>', 'flow name, e.g. kubectl-get-pods')
-    .option('--scenario <name>', 'scenario to run it in', 'tower-fleet')
+    .option('--scenario <name>', 'scenario to run it in (default: the flow\'s own: tower-fleet, or tower-fleet-fresh for create-deployment)')
     .option('--seed <n>', 'seed for every random choice', intArg('--seed'), 1)
+    .option('--replicas <n>', 'create-deployment: --replicas for kubectl', intArg('--replicas'))
+    .option('--name <name>', 'create-deployment: the Deployment\'s name (default nginx)')
+    .option('--image <image>', 'create-deployment: the image (default nginx)')
     .option('--trace <file>', 'write the trace (JSON lines) to this file')
+    .option('--pcap <file>', 'pod-to-pod: write the frames as a libpcap file (tshark/Wireshark)')
     .addOption(outputOption())
-    .action((name: string, opts: { scenario: string; seed: number; trace?: string; output: string }) => {
+    .action((name: string, opts: { scenario?: string; seed: number; replicas?: number; name?: string; image?: string; trace?: string; pcap?: string; output: string }) => {
+      // pod-to-pod is a network flow (@kubelab/network), not played through the control-plane kernel.
+      if (name === POD_TO_POD) {
+        if (opts.scenario && opts.scenario !== 'tower-fleet') throw new CliError(`--scenario: Unsupported value: ${JSON.stringify(opts.scenario)}: pod-to-pod runs in "tower-fleet"`);
+        return runPodToPod({ seed: opts.seed, ...(opts.pcap ? { pcap: opts.pcap } : {}), ...(opts.trace ? { trace: opts.trace } : {}), output: opts.output });
+      }
+      if (opts.pcap) throw new CliError(`--pcap: only the pod-to-pod flow writes frames`);
       let r;
       try {
-        r = runFlow(name, { scenario: opts.scenario, seed: opts.seed });
+        r = runFlow(name, { ...(opts.scenario ? { scenario: opts.scenario } : {}), seed: opts.seed, params: { ...(opts.replicas !== undefined ? { replicas: opts.replicas } : {}), ...(opts.name ? { name: opts.name } : {}), ...(opts.image ? { image: opts.image } : {}) } });
       } catch (e) {
         if (e instanceof UnknownFlowError || e instanceof UnknownScenarioError) throw new CliError(e.message);
         throw e;
@@ -33,6 +44,7 @@ export const register: RegisterCommand = (program) => {
         command: r.command,
         commandAtMs: r.commandAtMs,
         steps: r.steps.map((s) => ({ step: s.step, title: s.title, component: s.component, atMs: s.atMs, sinceCommandMs: Number(s.sinceCommandMs.toFixed(3)), process: s.process, traceIndex: s.traceIndex, detail: s.detail })),
+        ...(r.placements.length ? { placements: r.placements } : {}),
         output: r.output,
         stderr: r.stderr,
         exitCode: r.exitCode,
@@ -43,6 +55,10 @@ export const register: RegisterCommand = (program) => {
       emit(opts.output, result, () => {
         const lines = [`$ ${r.command}    (${r.scenario}, seed ${r.seed})`, ''];
         for (const s of result.steps) lines.push(`  ${String(s.step).padStart(2)}. ${s.title.padEnd(40)} ${s.component.padEnd(16)} +${s.sinceCommandMs.toFixed(3)} ms`);
+        if (r.placements.length) {
+          lines.push('', '  placements:');
+          for (const p of r.placements) lines.push(`    ${p.pod.padEnd(40)} → ${p.node.padEnd(14)} ${p.podIP ?? ''}`);
+        }
         lines.push('', r.output + r.stderr, `traceHash ${r.traceHash}`, '');
         return lines.join('\n');
       });

@@ -1,0 +1,83 @@
+import { describe, expect, it } from 'vitest';
+import { rolloutStatus, surgeAndUnavailable } from './deployment';
+import { computeHash, safeEncodeString, fnv32a } from './hash';
+import { slowStartBatches, rankPodsForDeletion } from './replicaset';
+import { buildWorld, deployment } from './testing/world';
+
+describe('controller helpers', () => {
+  it('slow start batches are 1, 2, 4, … (SlowStartInitialBatchSize = 1)', () => {
+    expect(slowStartBatches(3)).toEqual([1, 2]);
+    expect(slowStartBatches(10)).toEqual([1, 2, 4, 3]);
+    expect(slowStartBatches(0)).toEqual([]);
+  });
+  it('maxSurge rounds up, maxUnavailable down (25% of 3 → 1 and 0)', () => {
+    expect(surgeAndUnavailable(deployment('a', 3))).toEqual({ maxSurge: 1, maxUnavailable: 0 });
+    expect(surgeAndUnavailable(deployment('a', 10))).toEqual({ maxSurge: 3, maxUnavailable: 2 });
+  });
+  it('FNV-32a and SafeEncodeString as upstream', () => {
+    expect(fnv32a(new TextEncoder().encode(''))).toBe(0x811c9dc5);
+    expect(fnv32a(new TextEncoder().encode('a'))).toBe(0xe40c292c);
+    expect(safeEncodeString('0123456789')).toBe('24bcdfghjk'.split('').map((_, i) => 'bcdfghjklmnpqrstvwxz2456789'[(48 + i) % 27]).join(''));
+    expect(computeHash({ a: 1 })).toMatch(/^[bcdfghjklmnpqrstvwxz2456789]{1,10}$/);
+  });
+  it('deletion ranking: unscheduled, then pending, then not ready first', () => {
+    const p = (name: string, node: string, phase: string, ready: boolean) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { name, creationTimestamp: '2025-01-01T00:00:00Z' }, spec: { nodeName: node }, status: { phase, conditions: [{ type: 'Ready', status: ready ? 'True' : 'False' }] } });
+    expect(rankPodsForDeletion([p('ready', 'n', 'Running', true), p('unsched', '', 'Pending', false), p('pending', 'n', 'Pending', false), p('notready', 'n', 'Running', false)]).map((x) => x.metadata.name)).toEqual(['unsched', 'pending', 'notready', 'ready']);
+  });
+});
+
+describe('deployment → replicaset → scheduler → kubelet, end to end (fake apiserver)', () => {
+  it('3 replicas become Running with IPs in their nodes\' /24s; rollout status reads done', () => {
+    const w = buildWorld({ seed: 5, nodes: 3 });
+    w.call(1_000_000, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 3, 'httpd:2.4'));
+    w.k.runUntil(60_000_000);
+    const st = w.api().store;
+    const d = st['deployments']!['default/web']!;
+    const rss = Object.values(st['replicasets'] ?? {});
+    expect(rss).toHaveLength(1);
+    expect(rss[0]!.metadata.name).toMatch(/^web-[bcdfghjklmnpqrstvwxz2456789]+$/);
+    const pods = Object.values(st['pods'] ?? {});
+    expect(pods).toHaveLength(3);
+    for (const p of pods) {
+      expect(p.status.phase).toBe('Running');
+      const node = w.nodes.find((n) => n.metadata.name === p.spec.nodeName)!;
+      expect(p.status.podIP.split('.').slice(0, 3).join('.')).toBe(node.spec.podCIDR.split('.').slice(0, 3).join('.'));
+      expect(p.metadata.labels!['pod-template-hash']).toBe(rss[0]!.metadata.labels!['pod-template-hash']);
+    }
+    expect(new Set(pods.map((p) => p.spec.nodeName)).size).toBe(3);
+    expect(d.status.availableReplicas).toBe(3);
+    expect(d.status.conditions.map((c: any) => `${c.type}=${c.status}/${c.reason}`)).toEqual(['Available=True/MinimumReplicasAvailable', 'Progressing=True/NewReplicaSetAvailable']);
+    expect(rolloutStatus(d)).toEqual({ done: true, message: 'deployment "web" successfully rolled out\n' });
+  });
+
+  it('scale up and down converge; a template change rolls over to a new ReplicaSet', () => {
+    const w = buildWorld({ seed: 9, nodes: 3, cachedImages: ['nginx', 'httpd:2.4'] });
+    w.call(1_000_000, 'POST', '/apis/apps/v1/namespaces/default/deployments', deployment('web', 3));
+    w.k.runUntil(10_000_000);
+    const running = () => Object.values(w.api().store['pods'] ?? {}).filter((p) => p.status?.phase === 'Running' && !p.metadata.deletionTimestamp).length;
+    expect(running()).toBe(3);
+    const d5 = structuredClone(w.api().store['deployments']!['default/web']!);
+    d5.spec.replicas = 5;
+    w.call(11_000_000, 'PUT', '/apis/apps/v1/namespaces/default/deployments/web', d5);
+    w.k.runUntil(20_000_000);
+    expect(running()).toBe(5);
+    const d1 = structuredClone(w.api().store['deployments']!['default/web']!);
+    d1.spec.replicas = 1;
+    w.call(21_000_000, 'PUT', '/apis/apps/v1/namespaces/default/deployments/web', d1);
+    w.k.runUntil(30_000_000);
+    expect(Object.keys(w.api().store['pods'] ?? {})).toHaveLength(1);
+    const d2 = structuredClone(w.api().store['deployments']!['default/web']!);
+    d2.spec.replicas = 4;
+    d2.spec.template.spec.containers[0].image = 'httpd:2.4';
+    w.call(31_000_000, 'PUT', '/apis/apps/v1/namespaces/default/deployments/web', d2);
+    w.k.runUntil(60_000_000);
+    const rss = Object.values(w.api().store['replicasets']!);
+    expect(rss.map((r) => r.spec.replicas).sort()).toEqual([0, 4]);
+    const pods = Object.values(w.api().store['pods']!);
+    expect(pods).toHaveLength(4);
+    expect(pods.every((p) => p.spec.containers[0].image === 'httpd:2.4' && p.status.phase === 'Running')).toBe(true);
+    const d = w.api().store['deployments']!['default/web']!;
+    expect(rolloutStatus(d).done).toBe(true);
+    expect(d.status.observedGeneration).toBe(d.metadata.generation);
+  });
+});

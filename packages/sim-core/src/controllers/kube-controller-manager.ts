@@ -1,0 +1,304 @@
+/**
+ * kube-controller-manager as one process: it keeps its leader-election Lease (kube-system/
+ * kube-controller-manager, renewed every RetryPeriod 2 s) and runs controllers off shared
+ * informers (deployments, replicasets, pods) on one connection to kube-apiserver:
+ *  - deployment: deployment.ts (new ReplicaSet per template hash, rolling update, status);
+ *  - replicaset: replicaset.ts (pods from the template in slow-start batches, expectations,
+ *    deletion ranking, status through replicasets/status).
+ *
+ * Upstream (v1.33): cmd/kube-controller-manager/app/controllermanager.go (one process, shared
+ * informer factory, leader election), app/apps.go (startDeploymentController,
+ * startReplicaSetController: ConcurrentDeploymentSyncs 5, ConcurrentRSSyncs 5), pkg/controller/
+ * deployment/deployment_controller.go (handlers: addDeployment, addReplicaSet → enqueue owner),
+ * pkg/controller/replicaset/replica_set.go (expectations: ExpectCreations before the POSTs,
+ * CreationObserved when the pod is seen in the informer).
+ * Leaves out, for now: the garbage collector, node lifecycle, endpointslice, serviceaccount and
+ * namespace controllers (issue 7 lists them; not written yet), work-queue rate limiting and the
+ * worker pools (syncs run in the step that dirtied them, in key order), leader election
+ * acquisition (the lease starts held, as in the scenario).
+ * Flow narration: the watch carries a trace context beside objects that belong to a flow (see
+ * kube-apiserver `traces`); objects stay exactly as upstream writes them.
+ */
+import type { Certificate } from '../apiserver/authn/x509';
+import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
+import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
+import { informerList, newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
+import type { LeaseSpecConfig } from '../client/lease-renewer';
+import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
+import { narrate, type TraceContext } from '../flows/flow';
+import type { Model, Output } from '../kernel/model';
+import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
+import { syncDeployment } from './deployment';
+import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type RsExpectations } from './replicaset';
+
+
+/** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
+export const TOKEN_EXPIRATION_S = 3600;
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller'];
+const CONTROLLER_OF: Record<string, string> = {
+  'create-rs': 'deployment-controller',
+  'scale-rs': 'deployment-controller',
+  'deploy-status': 'deployment-controller',
+  'create-pod': 'replicaset-controller',
+  'delete-pod': 'replicaset-controller',
+  'rs-status': 'replicaset-controller',
+};
+
+export interface KcmConfig {
+  apiserver: string;
+  serverName: string;
+  cert: Certificate;
+  userAgent: string;
+  lease: LeaseSpecConfig;
+}
+
+export interface KcmState {
+  /** The manager's own client (its certificate): leader election, shared informers, TokenRequests. */
+  api: ApiConnection;
+  /** The controllers' client: no certificate, each request carries its controller's ServiceAccount token. */
+  ctrl: ApiConnection;
+  tokens: Record<string, string>;
+  tokenStreams: Record<number, string>;
+  informersStarted: boolean;
+  /** Keys dirtied before the caches synced. */
+  pendingSync: { d: Record<string, true>; rs: Record<string, true> };
+  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState };
+  election: LeaderElectionState;
+  expectations: Record<string, RsExpectations>;
+  /** Pending slow-start batches: RS key → remaining batch sizes (the next batch goes when the current one has answered). */
+  batches: Record<string, { remaining: number[]; inflight: number; trace?: TraceContext }>;
+  /** RS creations in flight, by name (so a second sync does not POST it again). */
+  rsInflight: Record<string, true>;
+  streams: Record<number, { what: 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status'; key: string; trace?: TraceContext }>;
+  syncs: number;
+}
+
+const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+/** The trace context the apiserver's watch carried beside the object (never inside it). */
+const traceIn = (inf: InformerState, o: KubeObject | undefined): TraceContext | undefined => (o ? inf.traces[key(o)] : undefined);
+
+export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
+  const ua = config.userAgent;
+  return {
+    type: 'kube-controller-manager',
+    init: (_p, env) => ({
+      api: newConnection(config.apiserver, config.serverName, `${env.self}:6443`, config.cert),
+      ctrl: newConnection(config.apiserver, config.serverName, `${env.self}:6443/controllers`),
+      tokens: {},
+      tokenStreams: {},
+      informersStarted: false,
+      pendingSync: { d: {}, rs: {} },
+      informers: {
+        deployments: newInformer('deployments', '/apis/apps/v1/deployments', ua),
+        replicasets: newInformer('replicasets', '/apis/apps/v1/replicasets', ua),
+        pods: newInformer('pods', '/api/v1/pods', ua),
+      },
+      election: newLeaderElection(),
+      expectations: {},
+      batches: {},
+      rsInflight: {},
+      streams: {},
+      syncs: 0,
+    }),
+    step(s, input, env) {
+      const out: Output[] = [];
+      const nowIso = rfc3339(calendarMs(env.epochMs, env.now));
+      const send = (method: string, path: string, body: unknown, what: KcmState['streams'][number]['what'], k: string, trace?: TraceContext) => {
+        const controller = CONTROLLER_OF[what]!;
+        const r = request(s.ctrl, method, path, body, `${ua.replace(/kubernetes\/leader-election$/, '')}${controller}`, s.tokens[controller]);
+        s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}) };
+        out.push(r.output);
+      };
+      const requestToken = (sa: string) => {
+        // SAControllerClientBuilder → TokenRequest for kube-system/<controller> (1 h, refreshed at 80 %).
+        const r = request(s.api, 'POST', `/api/v1/namespaces/kube-system/serviceaccounts/${sa}/token`, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { audiences: null, expirationSeconds: TOKEN_EXPIRATION_S, boundObjectRef: null }, status: { token: '', expirationTimestamp: null } }, ua);
+        s.tokenStreams[r.stream] = sa;
+        out.push(r.output);
+      };
+      if (input.type === 'start') {
+        out.push(openConnection(s.api), openConnection(s.ctrl));
+        return { state: s, outputs: out };
+      }
+      const inConn = input.type === 'message' ? (input.payload as { conn?: string } | undefined)?.conn : undefined;
+      const hs = inConn === s.ctrl.conn ? onHandshake(s.ctrl, input) : inConn === s.api.conn ? onHandshake(s.api, input) : { handled: false, outputs: [], established: false };
+      if (hs.handled) {
+        out.push(...hs.outputs);
+        if (hs.established && inConn === s.api.conn) {
+          out.push(...startLeaderElection(s.election, s.api, config.lease, ua, env));
+          for (const sa of CONTROLLERS) requestToken(sa);
+        }
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'timer' && input.name.startsWith('token:')) {
+        requestToken(input.name.slice(6));
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'message' && input.kind === HTTP_RESPONSE && inConn === s.api.conn && s.tokenStreams[(input.payload as HttpResponse).stream] !== undefined) {
+        const res = input.payload as HttpResponse;
+        const sa = s.tokenStreams[res.stream]!;
+        delete s.tokenStreams[res.stream];
+        if (res.status === 201) {
+          s.tokens[sa] = (res.body as { status: { token: string } }).status.token;
+          out.push({ type: 'note', kind: 'kcm.token', data: { serviceAccount: `kube-system/${sa}`, expirationTimestamp: (res.body as { status: { expirationTimestamp: string } }).status.expirationTimestamp } });
+          out.push({ type: 'timer', name: `token:${sa}`, afterUs: Math.floor(TOKEN_EXPIRATION_S * 0.8) * 1_000_000 });
+        } else out.push({ type: 'timer', name: `token:${sa}`, afterUs: 1_000_000 });
+        // The controllers start once every one of them has its credentials.
+        if (!s.informersStarted && CONTROLLERS.every((c) => s.tokens[c])) {
+          s.informersStarted = true;
+          for (const n of ['deployments', 'replicasets', 'pods'] as const) out.push(...startInformer(s.informers[n], s.api));
+        }
+        return { state: s, outputs: out };
+      }
+      const le = onLeaderElectionInput(s.election, s.api, config.lease, ua, input, env);
+      if (le.handled) return { state: s, outputs: [...out, ...le.outputs] };
+      const dirtyD = new Set<string>();
+      const dirtyRs = new Set<string>();
+      let handled = false;
+      for (const n of ['deployments', 'replicasets', 'pods'] as const) {
+        const r = onInformerInput(s.informers[n], s.api, input, env);
+        if (!r.handled) continue;
+        handled = true;
+        out.push(...r.outputs);
+        for (const d of r.deltas) {
+          const o = d.obj;
+          if (n === 'deployments') {
+            dirtyD.add(key(o));
+            if (d.type === 'add') out.push(...narrate(d.trace, 'kcm.deployment-seen', { deployment: key(o), generation: o.metadata.generation, replicas: o.spec?.replicas }));
+          } else if (n === 'replicasets') {
+            dirtyRs.add(key(o));
+            const owner = controllerOf(o);
+            if (owner?.kind === 'Deployment') dirtyD.add(`${o.metadata.namespace}/${owner.name}`);
+            if (d.type === 'add' && s.rsInflight[key(o)]) delete s.rsInflight[key(o)];
+          } else {
+            const owner = controllerOf(o);
+            if (owner?.kind !== 'ReplicaSet') continue;
+            const rk = `${o.metadata.namespace}/${owner.name}`;
+            dirtyRs.add(rk);
+            const e = s.expectations[rk];
+            if (e && d.type === 'add') e.add--;
+            if (e && d.type === 'delete') e.del--;
+            if (e && d.type === 'update' && o.metadata.deletionTimestamp && !(d as { old: KubeObject }).old.metadata.deletionTimestamp) e.del--;
+          }
+        }
+      }
+      if (input.type === 'message' && input.kind === HTTP_RESPONSE && !handled) {
+        const res = input.payload as HttpResponse;
+        const st = s.streams[res.stream];
+        if (res.conn === s.ctrl.conn && st) {
+          delete s.streams[res.stream];
+          if (st.what === 'create-pod') {
+            const b = s.batches[st.key];
+            if (res.status >= 300) {
+              // A failed create lowers the expectation (CreationObserved for the skipped pod).
+              const e = s.expectations[st.key];
+              if (e) e.add--;
+            }
+            if (b) {
+              b.inflight--;
+              if (b.inflight === 0) {
+                if (res.status >= 300 || b.remaining.length === 0) {
+                  // slowStartBatch stops at the first batch with an error; skipped pods are un-expected.
+                  const e = s.expectations[st.key];
+                  if (e) e.add -= b.remaining.reduce((a, x) => a + x, 0);
+                  delete s.batches[st.key];
+                } else sendBatch(st.key);
+              }
+            }
+            if (res.status < 300) out.push({ type: 'note', kind: 'kcm.pod-created', data: { replicaset: st.key, pod: (res.body as KubeObject)?.metadata?.name } });
+          } else if (st.what === 'create-rs') {
+            if (res.status >= 300 && res.status !== 409) delete s.rsInflight[st.key];
+          } else if (st.what === 'delete-pod' && res.status >= 300) {
+            const e = s.expectations[st.key];
+            if (e) e.del--;
+          }
+          if (res.status === 409 && st.what !== 'create-rs') {
+            if (st.what === 'rs-status' || st.what === 'scale-rs') dirtyRs.add(st.key);
+            if (st.what === 'deploy-status') dirtyD.add(st.key);
+          }
+        }
+      }
+      function sendBatch(rk: string) {
+        const b = s.batches[rk]!;
+        const rs = s.informers.replicasets.cache[rk];
+        const size = b.remaining.shift()!;
+        if (!rs) {
+          delete s.batches[rk];
+          return;
+        }
+        b.inflight = size;
+        for (let i = 0; i < size; i++) {
+          const pod = podFromTemplate(rs);
+          send('POST', `/api/v1/namespaces/${rs.metadata.namespace}/pods`, pod, 'create-pod', rk, b.trace);
+        }
+      }
+      // cache.WaitForCacheSync: no controller syncs until all three informers have listed; then
+      // every object is queued once (the informers' initial adds).
+      const synced = s.informers.deployments.hasSynced && s.informers.replicasets.hasSynced && s.informers.pods.hasSynced;
+      if (!synced) {
+        for (const k of dirtyD) s.pendingSync.d[k] = true;
+        for (const k of dirtyRs) s.pendingSync.rs[k] = true;
+        return { state: s, outputs: out };
+      }
+      for (const k of Object.keys(s.pendingSync.d)) dirtyD.add(k);
+      for (const k of Object.keys(s.pendingSync.rs)) dirtyRs.add(k);
+      s.pendingSync = { d: {}, rs: {} };
+      // Deployments first (they may change ReplicaSets), then ReplicaSets, each in key order.
+      for (const dk of [...dirtyD].sort()) {
+        const d = s.informers.deployments.cache[dk];
+        if (!d || d.metadata.deletionTimestamp) continue;
+        s.syncs++;
+        const owned = informerList(s.informers.replicasets).filter((r) => r.metadata.namespace === d.metadata.namespace && controllerOf(r)?.uid === d.metadata.uid);
+        const plan = syncDeployment(d, owned, nowIso);
+        const trace = traceIn(s.informers.deployments, d);
+        for (const a of plan.actions) {
+          if (a.type === 'create-rs') {
+            const rk = key(a.rs);
+            if (s.rsInflight[rk]) continue;
+            s.rsInflight[rk] = true;
+            out.push(...narrate(trace, 'kcm.replicaset-created', { deployment: dk, replicaSet: a.rs.metadata.name, podTemplateHash: a.rs.metadata.labels?.['pod-template-hash'], replicas: a.rs.spec.replicas, revision: a.rs.metadata.annotations?.['deployment.kubernetes.io/revision'] }));
+            send('POST', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets`, a.rs, 'create-rs', rk, trace);
+          } else if (a.type === 'scale-rs') {
+            const rs = s.informers.replicasets.cache[`${d.metadata.namespace}/${a.name}`];
+            if (!rs) continue;
+            const upd = structuredClone(rs);
+            upd.spec.replicas = a.replicas;
+            upd.metadata.annotations = { ...(upd.metadata.annotations ?? {}), ...a.annotations };
+            out.push({ type: 'note', kind: 'kcm.scale-rs', data: { deployment: dk, replicaSet: a.name, from: rs.spec.replicas, to: a.replicas } });
+            send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets/${a.name}`, upd, 'scale-rs', key(rs));
+          } else {
+            const upd = structuredClone(d);
+            upd.status = a.status;
+            send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments/${d.metadata.name}/status`, upd, 'deploy-status', dk);
+          }
+        }
+      }
+      for (const rk of [...dirtyRs].sort()) {
+        const rs = s.informers.replicasets.cache[rk];
+        if (!rs) {
+          delete s.expectations[rk];
+          continue;
+        }
+        s.syncs++;
+        const owned = informerList(s.informers.pods).filter((p) => p.metadata.namespace === rs.metadata.namespace && controllerOf(p)?.uid === rs.metadata.uid);
+        const exp = s.expectations[rk];
+        const plan = syncReplicaSet(rs, owned, exp && !s.batches[rk] ? exp : exp ? { add: 1, del: 0 } : undefined);
+        const trace = traceIn(s.informers.replicasets, rs);
+        if (plan.create > 0) {
+          s.expectations[rk] = { add: plan.create, del: 0 };
+          s.batches[rk] = { remaining: slowStartBatches(plan.create), inflight: 0, ...(trace ? { trace } : {}) };
+          out.push(...narrate(trace, 'kcm.pods-created', { replicaSet: rk, create: plan.create, batches: s.batches[rk]!.remaining, burstReplicas: 500 }));
+          sendBatch(rk);
+        } else if (plan.delete.length > 0) {
+          s.expectations[rk] = { add: 0, del: plan.delete.length };
+          for (const name of plan.delete) send('DELETE', `/api/v1/namespaces/${rs.metadata.namespace}/pods/${name}`, undefined, 'delete-pod', rk);
+        }
+        if (plan.statusChanged) {
+          const upd = structuredClone(rs);
+          upd.status = { ...(rs.status ?? {}), ...plan.status };
+          send('PUT', `/apis/apps/v1/namespaces/${rs.metadata.namespace}/replicasets/${rs.metadata.name}/status`, upd, 'rs-status', rk);
+        }
+      }
+      return { state: s, outputs: out };
+    },
+  };
+}

@@ -1,0 +1,393 @@
+/**
+ * kubelet's pod lifecycle: it watches the pods bound to its node through kube-apiserver (an
+ * informer on /api/v1/pods?fieldSelector=spec.nodeName=<node>), and for each new pod runs the
+ * pod worker's SyncPod: a first status (Pending, ContainerCreating), then over CRI to containerd
+ * RunPodSandbox (pause + CNI ADD → the pod IP from the node's /24), PullImage (skipped when
+ * present), CreateContainer, StartContainer, and the status written back — phase Running, the five
+ * conditions, containerStatuses, podIP(s), hostIP(s), startTime — with the Events a real kubelet
+ * records (Pulling, Pulled, Created, Started, Killing). A pod given a deletionTimestamp is killed
+ * gracefully (Killing, StopContainer with the grace period, sandbox torn down) and then deleted
+ * with gracePeriodSeconds=0, as the status manager does. It keeps its node Lease renewed every
+ * 10 s (see lease-renewer.ts) on the same connection.
+ *
+ * Upstream (v1.33): pkg/kubelet/kubelet.go (syncPod, HandlePodAdditions), pkg/kubelet/config/
+ * apiserver.go (the spec.nodeName field selector), pkg/kubelet/kuberuntime/kuberuntime_manager.go
+ * (SyncPod: createPodSandbox, then startContainer), kuberuntime_container.go (startContainer:
+ * EnsureImageExists, "Created container: %v", "Started container %v", killContainer "Stopping
+ * container %v"), pkg/kubelet/images/image_manager.go ("Pulling image %q", "Successfully pulled
+ * image %q in %v (%v including waiting). Image size: %v bytes.", "Container image %q already
+ * present on machine"), pkg/kubelet/status/status_manager.go (PatchPodStatus on pods/status,
+ * then Delete with GracePeriodSeconds 0 and a UID precondition once a terminating pod's containers
+ * are gone), pkg/kubelet/status/generate.go + kubelet_pods.go generateAPIPodStatus (conditions),
+ * client-go tools/record/event.go (event name "<object>.<unix nanos in hex>").
+ * Leaves out: probes (Ready follows Started), init containers, volumes, restarts/CrashLoopBackOff,
+ * PLEG relisting (containerd's replies are the lifecycle events), cgroups/QoS enforcement, node
+ * status updates beyond the Lease (the bootstrap Node objects keep their conditions),
+ * the pods/log endpoint wiring (containerd keeps each container's output; the apiserver's proxy
+ * to kubelet:10250 is not there yet).
+ */
+import type { Certificate } from '../apiserver/authn/x509';
+import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
+import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
+import { newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
+import { leasePath, nextRenewalUs, renewedLease, type LeaseSpecConfig } from '../client/lease-renewer';
+import { narrate, type TraceContext } from '../flows/flow';
+import type { Model, Output, StepEnv } from '../kernel/model';
+import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
+import { CRI_REPLY, CRI_REQUEST, normalizeImage, type CriReply, type CriRequest } from './containerd';
+
+export interface KubeletConfig {
+  node: string;
+  nodeIP: string;
+  apiserver: string;
+  serverName: string;
+  cert: Certificate;
+  userAgent: string;
+  lease: LeaseSpecConfig;
+  containerd: string;
+}
+
+type PodPhase = 'new' | 'sandbox' | 'pulling' | 'creating' | 'starting' | 'running' | 'killing' | 'teardown' | 'deleting' | 'gone' | 'adopted';
+
+export interface PodWorker {
+  key: string;
+  uid: string;
+  pod: KubeObject;
+  phase: PodPhase;
+  trace?: TraceContext;
+  sandboxId?: string;
+  podIP?: string;
+  containerId?: string;
+  imageRef?: string;
+  pullStartUs?: number;
+  startedAtMs?: number;
+  scheduledAtMs?: number;
+  startTimeMs?: number;
+  sandboxAtMs?: number;
+}
+
+export interface KubeletState {
+  api: ApiConnection;
+  pods: InformerState;
+  workers: Record<string, PodWorker>;
+  lease: KubeObject | null;
+  leaseStream: number | null;
+  leaseOp: 'get' | 'update' | null;
+  renewals: number;
+  /** CRI request id → pod key. */
+  cri: Record<string, string>;
+  nextCri: number;
+  /** HTTP stream → what it was for (status patches, events, deletes). */
+  streams: Record<number, { what: string; pod: string }>;
+  events: number;
+}
+
+/** Go's time.Duration.String for the durations an event message shows (truncated to ms). */
+export function goDuration(us: number): string {
+  const ms = Math.floor(us / 1000);
+  if (ms < 1000) return `${ms}ms`;
+  const m = Math.floor(ms / 60000);
+  const rest = (ms % 60000) / 1000;
+  const sec = `${rest}`.replace(/\.?0+$/, '') || '0';
+  return m > 0 ? `${m}m${sec}s` : `${sec}s`;
+}
+
+const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
+
+export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
+  const ua = config.userAgent;
+  return {
+    type: 'kubelet',
+    init: (_p, env) => ({
+      api: newConnection(config.apiserver, config.serverName, `${env.self}:6443`, config.cert),
+      pods: newInformer('pods', `/api/v1/pods?fieldSelector=spec.nodeName%3D${config.node}`, ua),
+      workers: {},
+      lease: null,
+      leaseStream: null,
+      leaseOp: null,
+      renewals: 0,
+      cri: {},
+      nextCri: 1,
+      streams: {},
+      events: 0,
+    }),
+    step(s, input, env) {
+      const out: Output[] = [];
+      const nowMs = calendarMs(env.epochMs, env.now);
+      const send = (method: string, path: string, body?: unknown, what = '', pod = '') => {
+        const r = request(s.api, method, path, body, ua);
+        if (what) s.streams[r.stream] = { what, pod };
+        out.push(r.output);
+        return r.stream;
+      };
+      const leaseReq = (op: 'get' | 'update') => {
+        s.leaseOp = op;
+        const r = op === 'get' ? request(s.api, 'GET', leasePath(config.lease), undefined, ua) : request(s.api, 'PUT', leasePath(config.lease), renewedLease(config.lease, s.lease!, env), ua);
+        s.leaseStream = r.stream;
+        out.push(r.output);
+      };
+      const cri = (w: PodWorker, req: CriRequest extends infer T ? (T extends CriRequest ? Omit<T, 'reqId'> : never) : never) => {
+        const reqId = `${config.node}-${s.nextCri++}`;
+        s.cri[reqId] = w.key;
+        out.push({ type: 'send', to: config.containerd, kind: CRI_REQUEST, payload: { ...req, reqId } });
+      };
+      const event = (w: PodWorker, type: 'Normal' | 'Warning', reason: string, message: string) => {
+        s.events++;
+        const nanos = BigInt(env.epochMs) * 1_000_000n + BigInt(env.now) * 1000n;
+        const c = w.pod.spec.containers[0];
+        const ev: KubeObject = {
+          apiVersion: 'v1',
+          kind: 'Event',
+          metadata: { name: `${w.pod.metadata.name}.${nanos.toString(16)}`, namespace: w.pod.metadata.namespace },
+          involvedObject: { kind: 'Pod', namespace: w.pod.metadata.namespace, name: w.pod.metadata.name, uid: w.uid, apiVersion: 'v1', resourceVersion: w.pod.metadata.resourceVersion, fieldPath: `spec.containers{${c.name}}` },
+          reason,
+          message,
+          source: { component: 'kubelet', host: config.node },
+          firstTimestamp: rfc3339(nowMs),
+          lastTimestamp: rfc3339(nowMs),
+          count: 1,
+          type,
+          eventTime: null,
+          reportingComponent: 'kubelet',
+          reportingInstance: config.node,
+        };
+        out.push({ type: 'note', kind: 'kubelet.event', data: { pod: w.key, reason, message } });
+        send('POST', `/api/v1/namespaces/${w.pod.metadata.namespace}/events`, ev, 'event', w.key);
+      };
+      const patchStatus = (w: PodWorker) => {
+        const st = podStatus(w, config, nowMs);
+        w.pod = { ...w.pod, status: st };
+        send('PATCH', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}/status`, { metadata: { uid: w.uid }, status: st }, 'status', w.key);
+        return st;
+      };
+
+      if (input.type === 'start') {
+        out.push(openConnection(s.api));
+        return { state: s, outputs: out };
+      }
+      const hs = onHandshake(s.api, input);
+      if (hs.handled) {
+        out.push(...hs.outputs);
+        if (hs.established) {
+          leaseReq('get');
+          out.push(...startInformer(s.pods, s.api));
+        }
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'timer' && input.name === 'renew') {
+        leaseReq(s.lease ? 'update' : 'get');
+        return { state: s, outputs: out };
+      }
+      const inf = onInformerInput(s.pods, s.api, input, env);
+      if (inf.handled) {
+        out.push(...inf.outputs);
+        for (const d of inf.deltas) {
+          const p = d.obj;
+          const key = podKey(p);
+          const w = s.workers[key];
+          if (d.type === 'delete') {
+            if (w) w.phase = 'gone';
+            delete s.workers[key];
+            continue;
+          }
+          if (!w || w.uid !== p.metadata.uid) {
+            const trace = d.trace;
+            const nw: PodWorker = { key, uid: p.metadata.uid!, pod: p, phase: 'new', ...(trace ? { trace } : {}) };
+            s.workers[key] = nw;
+            if (p.status?.phase === 'Running' || p.status?.phase === 'Succeeded') {
+              // Running before the simulation began: the kubelet finds its containers in containerd and adopts them.
+              nw.phase = 'adopted';
+              continue;
+            }
+            out.push(...narrate(nw.trace, 'kubelet.watching', { node: config.node, watch: `GET ${s.pods.path}&watch=true`, resourceVersion: s.pods.resourceVersion, event: 'ADDED' }));
+            out.push(...narrate(nw.trace, 'kubelet.pod-seen', { node: config.node, pod: key, uid: nw.uid, via: `watch ${s.pods.path}` }));
+            startPod(nw);
+          } else {
+            w.pod = { ...p, status: w.pod.status ?? p.status };
+            if (p.metadata.deletionTimestamp && w.phase !== 'killing' && w.phase !== 'teardown' && w.phase !== 'deleting') killPod(w, p);
+          }
+        }
+        return { state: s, outputs: out };
+      }
+      function startPod(w: PodWorker) {
+        w.startTimeMs = nowMs;
+        w.phase = 'sandbox';
+        patchStatus(w);
+        out.push({ type: 'note', kind: 'kubelet.sync-pod', data: { pod: w.key, step: 'RunPodSandbox' } });
+        cri(w, { method: 'RunPodSandbox', pod: { uid: w.uid, name: w.pod.metadata.name, namespace: w.pod.metadata.namespace! } });
+      }
+      function killPod(w: PodWorker, p: KubeObject) {
+        const grace = Number(p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 30);
+        const name = w.pod.spec.containers[0].name;
+        if (w.containerId && w.phase !== 'adopted') {
+          w.phase = 'killing';
+          event(w, 'Normal', 'Killing', `Stopping container ${name}`);
+          cri(w, { method: 'StopContainer', containerId: w.containerId, timeoutS: grace });
+        } else if (w.sandboxId) {
+          w.phase = 'teardown';
+          cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId });
+        } else {
+          // Adopted (or never started) pods: their containers stop at once in the model.
+          if (w.phase === 'adopted') event(w, 'Normal', 'Killing', `Stopping container ${name}`);
+          w.phase = 'deleting';
+          send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+        }
+      }
+      if (input.type === 'message' && input.kind === CRI_REPLY) {
+        const r = input.payload as CriReply;
+        const key = s.cri[r.reqId];
+        delete s.cri[r.reqId];
+        const w = key ? s.workers[key] : undefined;
+        if (!w) return { state: s, outputs: out };
+        const c = w.pod.spec.containers[0];
+        if (!r.ok) {
+          event(w, 'Warning', r.method === 'RunPodSandbox' ? 'FailedCreatePodSandBox' : 'Failed', `Failed to create pod sandbox: rpc error: code = Unknown desc = ${r.error}`);
+          return { state: s, outputs: out };
+        }
+        if (w.pod.metadata.deletionTimestamp && (w.phase === 'sandbox' || w.phase === 'pulling' || w.phase === 'creating' || w.phase === 'starting')) {
+          if (r.sandboxId) w.sandboxId = r.sandboxId;
+          if (r.containerId) w.containerId = r.containerId;
+          killPod(w, w.pod);
+          return { state: s, outputs: out };
+        }
+        switch (r.method) {
+          case 'RunPodSandbox':
+            w.sandboxId = r.sandboxId;
+            w.podIP = r.ip;
+            w.sandboxAtMs = nowMs;
+            w.phase = 'pulling';
+            w.pullStartUs = env.now;
+            // EnsureImageExists: ask the runtime whether the image is there before pulling.
+            cri(w, { method: 'ImageStatus', image: c.image });
+            break;
+          case 'ImageStatus':
+            if (r.present && c.imagePullPolicy !== 'Always') {
+              w.imageRef = r.imageRef;
+              event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+              w.phase = 'creating';
+              cri(w, { method: 'CreateContainer', sandboxId: w.sandboxId!, name: c.name, image: c.image });
+            } else {
+              event(w, 'Normal', 'Pulling', `Pulling image "${c.image}"`);
+              cri(w, { method: 'PullImage', image: c.image });
+            }
+            break;
+          case 'PullImage': {
+            w.imageRef = r.imageRef;
+            if (r.cached) event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
+            else {
+              const total = env.now - (w.pullStartUs ?? env.now);
+              event(w, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${goDuration(r.pullUs ?? total)} (${goDuration(total)} including waiting). Image size: ${r.sizeBytes} bytes.`);
+            }
+            w.phase = 'creating';
+            cri(w, { method: 'CreateContainer', sandboxId: w.sandboxId!, name: c.name, image: c.image });
+            break;
+          }
+          case 'CreateContainer':
+            w.containerId = r.containerId;
+            event(w, 'Normal', 'Created', `Created container: ${c.name}`);
+            w.phase = 'starting';
+            cri(w, { method: 'StartContainer', containerId: r.containerId! });
+            break;
+          case 'StartContainer': {
+            w.startedAtMs = nowMs;
+            event(w, 'Normal', 'Started', `Started container ${c.name}`);
+            out.push(...narrate(w.trace, 'kubelet.containers-started', { pod: w.key, node: config.node, sandboxId: w.sandboxId, podIP: w.podIP, image: w.imageRef, containerId: w.containerId, sinceSeenMs: nowMs - (w.startTimeMs ?? nowMs) }));
+            w.phase = 'running';
+            const st = patchStatus(w);
+            out.push({ type: 'note', kind: 'kubelet.pod-running', data: { pod: w.key, podIP: w.podIP, node: config.node } });
+            out.push(...narrate(w.trace, 'kubelet.status-reported', { pod: w.key, node: config.node, phase: st.phase, podIP: st.podIP, conditions: st.conditions.map((x: any) => `${x.type}=${x.status}`) }));
+            break;
+          }
+          case 'StopContainer':
+            w.phase = 'teardown';
+            cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId! });
+            break;
+          case 'StopPodSandbox':
+            cri(w, { method: 'RemovePodSandbox', sandboxId: w.sandboxId! });
+            break;
+          case 'RemovePodSandbox':
+            w.phase = 'deleting';
+            send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+            break;
+        }
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'message' && input.kind === HTTP_RESPONSE) {
+        const res = input.payload as HttpResponse;
+        if (res.conn !== s.api.conn) return { state: s, outputs: out };
+        if (res.stream === s.leaseStream) {
+          const was = s.leaseOp;
+          s.leaseStream = null;
+          s.leaseOp = null;
+          if (res.status === 200 && was === 'get') {
+            s.lease = res.body as KubeObject;
+            leaseReq('update');
+            return { state: s, outputs: out };
+          }
+          if (res.status === 200) {
+            s.lease = res.body as KubeObject;
+            s.renewals++;
+            out.push({ type: 'note', kind: 'lease.renewed', data: { lease: `${config.lease.namespace}/${config.lease.name}`, renewTime: s.lease.spec?.renewTime, resourceVersion: s.lease.metadata.resourceVersion } });
+          } else if (res.status === 409) s.lease = null;
+          out.push({ type: 'timer', name: 'renew', afterUs: nextRenewalUs(config.lease, env) });
+          return { state: s, outputs: out };
+        }
+        const what = s.streams[res.stream];
+        if (what) {
+          delete s.streams[res.stream];
+          if (what.what === 'status' && res.status === 200) {
+            const w = s.workers[what.pod];
+            if (w) w.pod.metadata.resourceVersion = (res.body as KubeObject).metadata?.resourceVersion;
+          }
+          if (what.what === 'delete') out.push({ type: 'note', kind: 'kubelet.pod-deleted', data: { pod: what.pod, status: res.status } });
+        }
+      }
+      return { state: s, outputs: out };
+    },
+  };
+}
+
+/** generateAPIPodStatus, for the one-container pods the lab runs. */
+export function podStatus(w: PodWorker, config: Pick<KubeletConfig, 'nodeIP'>, nowMs: number): any {
+  const t = rfc3339;
+  const c = w.pod.spec.containers[0];
+  const prev = (type: string) => (w.pod.status?.conditions ?? []).find((x: any) => x.type === type);
+  const cond = (type: string, status: boolean, reason?: string) => {
+    const p = prev(type);
+    const s = status ? 'True' : 'False';
+    return { type, status: s, lastProbeTime: null, lastTransitionTime: p && p.status === s ? p.lastTransitionTime : t(nowMs), ...(reason && !status ? { reason } : {}) };
+  };
+  const running = w.phase === 'running';
+  const sandboxReady = !!w.sandboxId && w.phase !== 'teardown' && w.phase !== 'deleting';
+  const scheduled = prev('PodScheduled') ?? { type: 'PodScheduled', status: 'True', lastProbeTime: null, lastTransitionTime: w.pod.metadata.creationTimestamp };
+  return {
+    phase: running ? 'Running' : 'Pending',
+    conditions: [
+      cond('PodReadyToStartContainers', sandboxReady),
+      cond('Initialized', true),
+      cond('Ready', running, 'ContainersNotReady'),
+      cond('ContainersReady', running, 'ContainersNotReady'),
+      scheduled,
+    ],
+    containerStatuses: [
+      {
+        name: c.name,
+        image: normalizeImage(c.image).replace(/^docker\.io\/(library\/)?/, 'docker.io/$1'),
+        imageID: w.imageRef && running ? w.imageRef : '',
+        ...(w.containerId && running ? { containerID: `containerd://${w.containerId}` } : {}),
+        ready: running,
+        restartCount: 0,
+        started: running,
+        state: running ? { running: { startedAt: t(w.startedAtMs ?? nowMs) } } : { waiting: { reason: 'ContainerCreating' } },
+        lastState: {},
+      },
+    ],
+    hostIP: config.nodeIP,
+    hostIPs: [{ ip: config.nodeIP }],
+    ...(w.podIP && sandboxReady ? { podIP: w.podIP, podIPs: [{ ip: w.podIP }] } : {}),
+    qosClass: w.pod.spec.containers.some((x: any) => x.resources?.requests || x.resources?.limits) ? 'Burstable' : 'BestEffort',
+    startTime: t(w.startTimeMs ?? nowMs),
+  };
+}
+
+export type { StepEnv };
