@@ -15,6 +15,7 @@
  * structure; there is no concurrent binder).
  */
 import type { Controller, Namespace, Node, Pod, Service } from '../api/types';
+import { adoptPodResources } from '../util/pod-resources';
 import { newPodInfo, NodeInfo, podKey, type PodInfo } from './types';
 
 export interface ClusterObjects {
@@ -154,6 +155,30 @@ export class ClusterSnapshot {
     return ni;
   }
 
+  /**
+   * Rebuilds the node tree so that nodes are (zone by zone) in the given order, as if they had
+   * been added in that order. Names not in the snapshot are ignored; nodes not named keep their
+   * relative order after the named ones.
+   */
+  reorderNodes(names: readonly string[]): void {
+    const order: string[] = [];
+    const seen = new Set<string>();
+    for (const n of names) if (this.infos.has(n) && !seen.has(n)) (seen.add(n), order.push(n));
+    for (const z of this.zones) for (const n of this.tree.get(z) ?? []) if (!seen.has(n)) (seen.add(n), order.push(n));
+    this.zones.length = 0;
+    this.tree.clear();
+    for (const name of order) {
+      const z = zoneKey(this.infos.get(name)!.node);
+      let na = this.tree.get(z);
+      if (!na) {
+        this.zones.push(z);
+        this.tree.set(z, (na = []));
+      }
+      na.push(name);
+    }
+    this.listCache = null;
+  }
+
   updateNode(node: Node): void {
     const name = node.metadata.name ?? '';
     const ni = this.infos.get(name);
@@ -228,6 +253,7 @@ export class ClusterSnapshot {
     const ni = this.infos.get(nodeName);
     if (!ni) throw new Error(`pod ${podKey(pod)}: spec.nodeName: Not found: ${JSON.stringify(nodeName)}`);
     const bound = pod.spec.nodeName === nodeName ? pod : { ...pod, spec: { ...pod.spec, nodeName } };
+    if (bound !== pod) adoptPodResources(pod, bound);
     const pi = newPodInfo(bound);
     if (this.podNode.has(pi.key)) throw new Error(`pod ${pi.key} is already bound to ${this.podNode.get(pi.key)}`);
     ni.addPod(pi);

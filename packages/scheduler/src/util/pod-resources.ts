@@ -173,6 +173,12 @@ export function podResources(pod: Pod): PodResources {
   return r;
 }
 
+/** Lets a copy of a pod (the same spec, bound to a node) share the requests already computed. */
+export function adoptPodResources(from: Pod, to: Pod): void {
+  const r = cache.get(from);
+  if (r && from.spec.containers === to.spec.containers && from.spec.initContainers === to.spec.initContainers && from.spec.overhead === to.spec.overhead) cache.set(to, r);
+}
+
 /** framework.NewResource(node.status.allocatable). */
 export function resourceFromList(rl: ResourceList | undefined | null, where: string): Resource {
   return resourceFrom(toNano(rl, where));

@@ -24,8 +24,21 @@ const re = /^([+-]?)(\d+(?:\.\d*)?|\.\d+)(?:(Ki|Mi|Gi|Ti|Pi|Ei|n|u|m|k|M|G|T|P|E
 
 export class QuantityError extends Error {}
 
+// Manifests repeat the same few quantity strings ("100m", "500Mi", "4"): parse each once.
+const parsed = new Map<string | number, bigint>();
+
 /** Parses a quantity into nano-units (value × 10^9), exactly; throws QuantityError if malformed. */
 export function parseQuantityNano(q: string | number): bigint {
+  let v = parsed.get(q);
+  if (v === undefined) {
+    v = parseQuantityNanoUncached(q);
+    if (parsed.size >= 4096) parsed.clear();
+    parsed.set(q, v);
+  }
+  return v;
+}
+
+function parseQuantityNanoUncached(q: string | number): bigint {
   if (typeof q === 'number') {
     if (!Number.isFinite(q)) throw new QuantityError(`quantities must match the regular expression '^([+-]?[0-9.]+)([eEinumkKMGTP]*[-+]?[0-9]*)$'`);
     q = String(q);

@@ -72,7 +72,7 @@ export class DefaultPreemption implements PostFilterPlugin {
       const b = key(best);
       if (a[0]! < b[0]! || (a[0] === b[0] && (a[1]! < b[1]! || (a[1] === b[1] && a[2]! < b[2]!)))) best = c;
     }
-    this.lastCandidate = { node: best.node, victims: best.victims.map((v) => `${v.metadata.namespace ?? 'default'}/${v.metadata.name}`) };
+    this.lastCandidate = { node: best.node, victims: best.victims.map((v) => `${v.metadata.namespace ?? 'default'}/${v.metadata.name}`).sort() };
     return { nominatedNodeName: best.node, status: newStatus('Success') };
   }
 }

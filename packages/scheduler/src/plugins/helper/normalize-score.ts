@@ -4,7 +4,9 @@
  * (`maxPriority - s`) when asked; when every score is 0 they stay 0, or all become maxPriority
  * when reversed.
  */
-import { quo } from '../../util/int64';
+import { quo as quoImported } from '../../util/int64';
+
+const quo = quoImported;
 
 export function defaultNormalizeScore(maxPriority: number, reverse: boolean, scores: number[]): void {
   let maxCount = 0;

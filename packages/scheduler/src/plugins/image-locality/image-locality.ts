@@ -7,9 +7,9 @@
  * No NormalizeScore.
  */
 import type { Pod } from '../../api/types';
-import type { PreScorePlugin, ScorePlugin } from '../../framework/interface';
+import type { ScorePlugin } from '../../framework/interface';
 import type { ClusterSnapshot } from '../../framework/snapshot';
-import { MaxNodeScore, type CycleState, type NodeInfo, type Status } from '../../framework/types';
+import { MaxNodeScore, type CycleState, type NodeInfo } from '../../framework/types';
 import { int64FromFloat, quo } from '../../util/int64';
 
 export const Name = 'ImageLocality';
@@ -34,34 +34,36 @@ export function scaledImageScore(size: number, numNodes: number, totalNumNodes: 
   return int64FromFloat(size * spread);
 }
 
-interface State {
-  images: string[];
-  snapshot: ClusterSnapshot;
-}
-const stateKey = 'PreScore' + Name;
+/** The cycle's snapshot (the framework handle's SnapshotSharedLister), written by the scheduler. */
+export const snapshotStateKey = 'snapshot';
 
-export class ImageLocality implements PreScorePlugin, ScorePlugin {
+export class ImageLocality implements ScorePlugin {
   readonly name = Name;
+  private lastPod: Pod | null = null;
+  private images: string[] = [];
 
-  /** Not an upstream extension point for this plugin: only caches the normalized image names (never skips). */
-  preScore(state: CycleState, pod: Pod, _nodes: NodeInfo[], snapshot: ClusterSnapshot): Status | null {
+  private podImages(pod: Pod): string[] {
+    if (pod === this.lastPod) return this.images;
     const images: string[] = [];
     for (const c of pod.spec.initContainers ?? []) images.push(normalizedImageName(c.image ?? ''));
     for (const c of pod.spec.containers ?? []) images.push(normalizedImageName(c.image ?? ''));
-    state.write(stateKey, { images, snapshot } satisfies State);
-    return null;
+    this.lastPod = pod;
+    this.images = images;
+    return images;
   }
 
-  score(state: CycleState, _pod: Pod, ni: NodeInfo): number {
-    const s = state.read<State>(stateKey)!;
-    const total = s.snapshot.numNodes;
-    let sum = 0;
+  score(state: CycleState, pod: Pod, ni: NodeInfo): number {
+    const images = this.podImages(pod);
     const names = ni.imageNames;
-    if (names.length > 0) {
-      for (const img of s.images) {
-        if (names.includes(img)) sum += scaledImageScore(s.snapshot.imageSize(img), s.snapshot.imageNumNodes(img), total);
+    if (names.length === 0) return calculatePriority(0, images.length);
+    const snapshot = state.read<ClusterSnapshot>(snapshotStateKey);
+    let sum = 0;
+    if (snapshot && names.length > 0) {
+      const total = snapshot.numNodes;
+      for (const img of images) {
+        if (names.includes(img)) sum += scaledImageScore(snapshot.imageSize(img), snapshot.imageNumNodes(img), total);
       }
     }
-    return calculatePriority(sum, s.images.length);
+    return calculatePriority(sum, images.length);
   }
 }

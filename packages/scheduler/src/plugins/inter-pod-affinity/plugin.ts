@@ -87,6 +87,12 @@ export class InterPodAffinity implements PreFilterPlugin, FilterPlugin, PreScore
   }
 
   preFilter(state: CycleState, pod: Pod, snapshot: ClusterSnapshot): { result: PreFilterResult | null; status: Status | null } {
+    // Shortcut with the same outcome: no required (anti-)affinity of its own and no existing pod
+    // with required anti-affinity means nothing to count, so Skip.
+    const a = pod.spec.affinity;
+    if (!(a?.podAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length || a?.podAntiAffinity?.requiredDuringSchedulingIgnoredDuringExecution?.length) && snapshot.havePodsWithRequiredAntiAffinityList().length === 0) {
+      return { result: null, status: SKIP };
+    }
     const pi0 = newPodInfo(pod);
     const podInfo: PodInfo = {
       ...pi0,

@@ -11,10 +11,13 @@
 import type { Pod } from '../../api/types';
 import type { PreScorePlugin, ScorePlugin } from '../../framework/interface';
 import { MaxNodeScore, SKIP, type CycleState, type NodeInfo, type Status } from '../../framework/types';
-import { int64FromFloat } from '../../util/int64';
+import { int64FromFloat as int64FromFloatImported } from '../../util/int64';
+
+const int64FromFloat = int64FromFloatImported;
 import { ResourceAllocationScorer, type ResourceSpec } from './resource-allocation';
 
 export const Name = 'NodeResourcesBalancedAllocation';
+const MAX_SCORE: number = MaxNodeScore;
 const preScoreStateKey = 'PreScore' + Name;
 
 export function balancedResourceScorer(requested: number[], allocable: number[]): number {
@@ -41,7 +44,7 @@ export function balancedResourceScorer(requested: number[], allocable: number[])
     for (const f of fractions!) sum = sum + (f - mean) * (f - mean);
     std = Math.sqrt(sum / n);
   }
-  return int64FromFloat((1 - std) * MaxNodeScore);
+  return int64FromFloat((1 - std) * MAX_SCORE);
 }
 
 export interface BalancedAllocationArgs {
@@ -67,8 +70,15 @@ export class BalancedAllocation implements PreScorePlugin, ScorePlugin {
     return null;
   }
 
+  private lastState: CycleState | null = null;
+  private lastReq: number[] | undefined;
+
   score(state: CycleState, pod: Pod, ni: NodeInfo): number {
-    let r = state.read<number[]>(preScoreStateKey);
+    if (state !== this.lastState) {
+      this.lastState = state;
+      this.lastReq = state.read<number[]>(preScoreStateKey);
+    }
+    let r = this.lastReq;
     if (!r) {
       r = this.scorer.podRequests(pod);
       if (ResourceAllocationScorer.isBestEffort(r)) return 0;

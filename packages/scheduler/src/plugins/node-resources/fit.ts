@@ -23,6 +23,7 @@ import { ResourceAllocationScorer, type ResourceSpec, type Scorer } from './reso
 
 export const Name = 'NodeResourcesFit';
 const preScoreStateKey = 'PreScore' + Name;
+const preFilterStateKey = 'PreFilter' + Name;
 
 export type ScoringStrategyType = 'LeastAllocated' | 'MostAllocated' | 'RequestedToCapacityRatio';
 
@@ -51,21 +52,27 @@ export interface InsufficientResource {
 
 /** fitsRequest. */
 export function fitsRequest(podRequest: Resource, ni: NodeInfo, ignoredExtendedResources?: Set<string>, ignoredResourceGroups?: Set<string>): InsufficientResource[] {
-  const out: InsufficientResource[] = [];
+  const out = fitsRequestOrNull(podRequest, ni, ignoredExtendedResources, ignoredResourceGroups);
+  return out ?? [];
+}
+
+/** fitsRequest without allocating when the pod fits (the common case): null = fits. */
+export function fitsRequestOrNull(podRequest: Resource, ni: NodeInfo, ignoredExtendedResources?: Set<string>, ignoredResourceGroups?: Set<string>): InsufficientResource[] | null {
+  let out: InsufficientResource[] | null = null;
   const alloc = ni.allocatable;
   const req = ni.requested;
   if (ni.pods.length + 1 > alloc.allowedPodNumber) {
-    out.push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber });
+    (out ??= []).push({ resourceName: 'pods', reason: 'Too many pods', requested: 1, used: ni.pods.length, capacity: alloc.allowedPodNumber });
   }
   if (podRequest.milliCPU === 0 && podRequest.memory === 0 && podRequest.ephemeralStorage === 0 && podRequest.scalar.size === 0) return out;
   if (podRequest.milliCPU > 0 && podRequest.milliCPU > alloc.milliCPU - req.milliCPU) {
-    out.push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: req.milliCPU, capacity: alloc.milliCPU });
+    (out ??= []).push({ resourceName: 'cpu', reason: 'Insufficient cpu', requested: podRequest.milliCPU, used: req.milliCPU, capacity: alloc.milliCPU });
   }
   if (podRequest.memory > 0 && podRequest.memory > alloc.memory - req.memory) {
-    out.push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: req.memory, capacity: alloc.memory });
+    (out ??= []).push({ resourceName: 'memory', reason: 'Insufficient memory', requested: podRequest.memory, used: req.memory, capacity: alloc.memory });
   }
   if (podRequest.ephemeralStorage > 0 && podRequest.ephemeralStorage > alloc.ephemeralStorage - req.ephemeralStorage) {
-    out.push({ resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage', requested: podRequest.ephemeralStorage, used: req.ephemeralStorage, capacity: alloc.ephemeralStorage });
+    (out ??= []).push({ resourceName: 'ephemeral-storage', reason: 'Insufficient ephemeral-storage', requested: podRequest.ephemeralStorage, used: req.ephemeralStorage, capacity: alloc.ephemeralStorage });
   }
   if (podRequest.scalar.size) {
     for (const [name, q] of podRequest.scalar) {
@@ -77,7 +84,7 @@ export function fitsRequest(podRequest: Resource, ni: NodeInfo, ignoredExtendedR
       }
       const a = alloc.scalar.get(name) ?? 0;
       const u = req.scalar.get(name) ?? 0;
-      if (q > a - u) out.push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
+      if (q > a - u) (out ??= []).push({ resourceName: name, reason: `Insufficient ${name}`, requested: q, used: u, capacity: a });
     }
   }
   return out;
@@ -103,13 +110,23 @@ export class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, Score
     this.ignoredResourceGroups = new Set(args.ignoredResourceGroups ?? []);
   }
 
-  preFilter(): { result: PreFilterResult | null; status: Status | null } {
+  /** PreFilter: computePodResourceRequest, kept in the cycle state. */
+  preFilter(state: CycleState, pod: Pod): { result: PreFilterResult | null; status: Status | null } {
+    state.write(preFilterStateKey, podResources(pod).requests);
     return { result: null, status: null };
   }
 
-  filter(_s: CycleState, pod: Pod, ni: NodeInfo): Status | null {
-    const ins = fitsRequest(podResources(pod).requests, ni, this.ignoredResources, this.ignoredResourceGroups);
-    if (ins.length === 0) return null;
+  private filterState: CycleState | null = null;
+  private filterReq: Resource | undefined;
+
+  filter(state: CycleState, pod: Pod, ni: NodeInfo): Status | null {
+    if (state !== this.filterState) {
+      this.filterState = state;
+      // Without PreFilter (disabled), compute here as upstream's fallback does.
+      this.filterReq = state.read<Resource>(preFilterStateKey) ?? podResources(pod).requests;
+    }
+    const ins = fitsRequestOrNull(this.filterReq!, ni, this.ignoredResources, this.ignoredResourceGroups);
+    if (ins === null) return null;
     return newStatus('Unschedulable', ...ins.map((r) => r.reason));
   }
 
@@ -118,8 +135,14 @@ export class Fit implements PreFilterPlugin, FilterPlugin, PreScorePlugin, Score
     return null;
   }
 
+  private scoreState: CycleState | null = null;
+  private scoreReq: number[] = [];
+
   score(state: CycleState, pod: Pod, ni: NodeInfo): number {
-    const r = state.read<number[]>(preScoreStateKey) ?? this.scorer.podRequests(pod);
-    return this.scorer.score(ni, r);
+    if (state !== this.scoreState) {
+      this.scoreState = state;
+      this.scoreReq = state.read<number[]>(preScoreStateKey) ?? this.scorer.podRequests(pod);
+    }
+    return this.scorer.score(ni, this.scoreReq);
   }
 }

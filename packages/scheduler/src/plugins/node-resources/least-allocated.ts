@@ -4,13 +4,17 @@
  * weighted mean `Σ score_i × w_i / Σ w_i`, all int64 with truncating division.
  */
 import { MaxNodeScore } from '../../framework/types';
-import { mulDiv, quo } from '../../util/int64';
+import { mulDiv as mulDivImported, quo as quoImported } from '../../util/int64';
+
+const MAX_SCORE: number = MaxNodeScore;
+const mulDiv = mulDivImported;
+const quo = quoImported;
 import type { ResourceSpec, Scorer } from './resource-allocation';
 
 export function leastRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0) return 0;
   if (requested > capacity) return 0;
-  return mulDiv(capacity - requested, MaxNodeScore, capacity);
+  return mulDiv(capacity - requested, MAX_SCORE, capacity);
 }
 
 export function leastResourceScorer(resources: readonly ResourceSpec[]): Scorer {

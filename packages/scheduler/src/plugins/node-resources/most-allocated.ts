@@ -4,13 +4,17 @@
  * truncating division.
  */
 import { MaxNodeScore } from '../../framework/types';
-import { mulDiv, quo } from '../../util/int64';
+import { mulDiv as mulDivImported, quo as quoImported } from '../../util/int64';
+
+const MAX_SCORE: number = MaxNodeScore;
+const mulDiv = mulDivImported;
+const quo = quoImported;
 import type { ResourceSpec, Scorer } from './resource-allocation';
 
 export function mostRequestedScore(requested: number, capacity: number): number {
   if (capacity === 0) return 0;
   if (requested > capacity) requested = capacity;
-  return mulDiv(requested, MaxNodeScore, capacity);
+  return mulDiv(requested, MAX_SCORE, capacity);
 }
 
 export function mostResourceScorer(resources: readonly ResourceSpec[]): Scorer {

@@ -38,6 +38,7 @@ export type Scorer = (requested: number[], allocatable: number[]) => number;
 
 export class ResourceAllocationScorer {
   private readonly kinds: number[];
+  private readonly cpuMem: boolean;
   private readonly req: number[];
   private readonly alloc: number[];
   constructor(
@@ -47,6 +48,7 @@ export class ResourceAllocationScorer {
     readonly scorer: Scorer,
   ) {
     this.kinds = resources.map((r) => kindOf(r.name));
+    this.cpuMem = this.kinds.length === 2 && this.kinds[0] === CPU && this.kinds[1] === MEMORY;
     this.req = resources.map(() => 0);
     this.alloc = resources.map(() => 0);
   }
@@ -99,6 +101,16 @@ export class ResourceAllocationScorer {
 
   /** resourceAllocationScorer.score. */
   score(ni: NodeInfo, podRequests: number[]): number {
+    if (this.cpuMem) {
+      // the default resources (cpu, memory): calculateResourceAllocatableRequest inlined
+      const ac = ni.allocatable.milliCPU;
+      const am = ni.allocatable.memory;
+      this.alloc[0] = ac;
+      this.req[0] = ac === 0 ? 0 : (this.useRequested ? ni.requested.milliCPU : ni.nonZeroMilliCPU) + podRequests[0]!;
+      this.alloc[1] = am;
+      this.req[1] = am === 0 ? 0 : (this.useRequested ? ni.requested.memory : ni.nonZeroMemory) + podRequests[1]!;
+      return this.scorer(this.req, this.alloc);
+    }
     for (let i = 0; i < this.kinds.length; i++) this.allocReq(ni, i, podRequests[i]!);
     return this.scorer(this.req, this.alloc);
   }

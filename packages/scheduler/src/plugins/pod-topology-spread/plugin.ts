@@ -80,6 +80,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   }
 
   preFilter(state: CycleState, pod: Pod, snapshot: ClusterSnapshot): { result: PreFilterResult | null; status: Status | null } {
+    // The system defaults are all ScheduleAnyway: without constraints of its own, nothing to filter.
+    if (this.systemDefaulted && (pod.spec.topologySpreadConstraints ?? []).length === 0) return { result: null, status: SKIP };
     const constraints = this.constraintsFor(pod, 'DoNotSchedule', snapshot);
     if (constraints.length === 0) {
       // An empty state tolerates every pod; upstream returns Skip here (v1.28+).
@@ -125,6 +127,17 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   }
 
   preScore(state: CycleState, pod: Pod, filteredNodes: NodeInfo[], snapshot: ClusterSnapshot): Status | null {
+    // Shortcut with the same outcome: system defaults need a DefaultSelector, which is empty
+    // without Services and without a controlling RC/ReplicaSet/StatefulSet.
+    if (
+      filteredNodes.length > 0 &&
+      this.systemDefaulted &&
+      (pod.spec.topologySpreadConstraints ?? []).length === 0 &&
+      snapshot.services.length === 0 &&
+      !(pod.metadata.ownerReferences ?? []).some((o) => o.controller)
+    ) {
+      return SKIP;
+    }
     const allNodes = snapshot.list();
     if (filteredNodes.length === 0 || allNodes.length === 0) return null;
     const own = pod.spec.topologySpreadConstraints ?? [];

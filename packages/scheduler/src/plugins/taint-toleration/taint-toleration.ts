@@ -39,6 +39,8 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = Name;
 
   filter(_s: CycleState, pod: Pod, ni: NodeInfo): Status | null {
+    const taints = ni.node.spec?.taints;
+    if (!taints || taints.length === 0) return null;
     const taint = findMatchingUntoleratedTaint(ni.node.spec?.taints, pod.spec.tolerations, doNotScheduleTaint);
     if (!taint) return null;
     return newStatus('UnschedulableAndUnresolvable', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
@@ -49,9 +51,17 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
     return null;
   }
 
+  private lastState: CycleState | null = null;
+  private lastTol: Toleration[] = [];
+
   score(state: CycleState, pod: Pod, ni: NodeInfo): number {
-    const tol = state.read<Toleration[]>(preScoreStateKey) ?? getAllTolerationPreferNoSchedule(pod.spec.tolerations);
-    return countIntolerableTaintsPreferNoSchedule(ni, tol);
+    const taints = ni.node.spec?.taints;
+    if (!taints || taints.length === 0) return 0;
+    if (state !== this.lastState) {
+      this.lastState = state;
+      this.lastTol = state.read<Toleration[]>(preScoreStateKey) ?? getAllTolerationPreferNoSchedule(pod.spec.tolerations);
+    }
+    return countIntolerableTaintsPreferNoSchedule(ni, this.lastTol);
   }
 
   normalizeScore(_s: CycleState, _p: Pod, _n: NodeInfo[], scores: number[]): void {

@@ -11,5 +11,7 @@ import { register as etcd } from './etcd';
 import { register as proxyRules } from './proxy-rules';
 import { register as packetWalk } from './packet-walk';
 import { register as vxlan } from './vxlan';
+import { register as schedule } from './schedule';
+import { register as whatIf } from './what-if';
 
-export const commands: RegisterCommand[] = [run, flow, serve, record, etcd, proxyRules, packetWalk, vxlan];
+export const commands: RegisterCommand[] = [run, flow, serve, record, etcd, proxyRules, packetWalk, vxlan, schedule, whatIf];
