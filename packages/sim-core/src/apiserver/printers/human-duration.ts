@@ -50,8 +50,16 @@ export function shortHumanDuration(dMs: number): string {
   return `${t(hours / 24 / 365)}y`;
 }
 
-/** translateTimestampSince: "<unknown>" for a zero time, else HumanDuration(now - ts). */
-export function translateTimestampSince(ts: string | undefined, nowMs: number): string {
+/** Go's zero time.Time (0001-01-01T00:00:00Z), which metav1.Time decodes from that literal. */
+const GO_ZERO_TIME_MS = Date.parse('0001-01-01T00:00:00Z');
+
+/**
+ * translateTimestampSince (and translateMicroTimestampSince, the same for a MicroTime): "<unknown>"
+ * for a zero time (unset, null, or 0001-01-01T00:00:00Z), else HumanDuration(now - ts).
+ */
+export function translateTimestampSince(ts: string | null | undefined, nowMs: number): string {
   if (!ts) return '<unknown>';
-  return humanDuration(nowMs - Date.parse(ts));
+  const t = Date.parse(ts);
+  if (t === GO_ZERO_TIME_MS) return '<unknown>';
+  return humanDuration(nowMs - t);
 }

@@ -6,19 +6,20 @@
  */
 import type { KubeObject } from '../../objects/meta';
 import { translateTimestampSince } from './human-duration';
+import { docs } from './swagger-docs';
 import type { TableColumnDefinition } from './table';
 
 export const nodeColumns: TableColumnDefinition[] = [
-  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace.', priority: 0 },
+  { name: 'Name', type: 'string', format: 'name', description: docs.OBJECT_META_NAME, priority: 0 },
   { name: 'Status', type: 'string', format: '', description: 'The status of the node', priority: 0 },
   { name: 'Roles', type: 'string', format: '', description: 'The roles of the node', priority: 0 },
-  { name: 'Age', type: 'string', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created.', priority: 0 },
-  { name: 'Version', type: 'string', format: '', description: 'Kubelet Version reported by the node.', priority: 0 },
-  { name: 'Internal-IP', type: 'string', format: '', description: "List of addresses reachable to the node. Queried from cloud provider, if available.", priority: 1 },
-  { name: 'External-IP', type: 'string', format: '', description: "List of addresses reachable to the node. Queried from cloud provider, if available.", priority: 1 },
-  { name: 'OS-Image', type: 'string', format: '', description: 'OS Image reported by the node from /etc/os-release (e.g. Debian GNU/Linux 7 (wheezy)).', priority: 1 },
-  { name: 'Kernel-Version', type: 'string', format: '', description: "Kernel Version reported by the node from 'uname -r' (e.g. 3.16.0-0.bpo.4-amd64).", priority: 1 },
-  { name: 'Container-Runtime', type: 'string', format: '', description: 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).', priority: 1 },
+  { name: 'Age', type: 'string', format: '', description: docs.OBJECT_META_CREATION_TIMESTAMP, priority: 0 },
+  { name: 'Version', type: 'string', format: '', description: docs.NODE_SYSTEM_INFO_KUBELET_VERSION, priority: 0 },
+  { name: 'Internal-IP', type: 'string', format: '', description: docs.NODE_STATUS_ADDRESSES, priority: 1 },
+  { name: 'External-IP', type: 'string', format: '', description: docs.NODE_STATUS_ADDRESSES, priority: 1 },
+  { name: 'OS-Image', type: 'string', format: '', description: docs.NODE_SYSTEM_INFO_OS_IMAGE, priority: 1 },
+  { name: 'Kernel-Version', type: 'string', format: '', description: docs.NODE_SYSTEM_INFO_KERNEL_VERSION, priority: 1 },
+  { name: 'Container-Runtime', type: 'string', format: '', description: docs.NODE_SYSTEM_INFO_CONTAINER_RUNTIME_VERSION, priority: 1 },
 ];
 
 export function findNodeRoles(labels: Record<string, string> = {}): string[] {

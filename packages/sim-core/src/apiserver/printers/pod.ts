@@ -11,10 +11,11 @@
  */
 import type { KubeObject } from '../../objects/meta';
 import { translateTimestampSince } from './human-duration';
+import { docs } from './swagger-docs';
 import type { TableColumnDefinition } from './table';
 
-const NAME_DOC = 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names';
-const CREATION_DOC = 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata';
+const NAME_DOC = docs.OBJECT_META_NAME;
+const CREATION_DOC = docs.OBJECT_META_CREATION_TIMESTAMP;
 
 export const podColumns: TableColumnDefinition[] = [
   { name: 'Name', type: 'string', format: 'name', description: NAME_DOC, priority: 0 },
@@ -22,10 +23,10 @@ export const podColumns: TableColumnDefinition[] = [
   { name: 'Status', type: 'string', format: '', description: 'The aggregate status of the containers in this pod.', priority: 0 },
   { name: 'Restarts', type: 'string', format: '', description: 'The number of times the containers in this pod have been restarted and when the last container in this pod has restarted.', priority: 0 },
   { name: 'Age', type: 'string', format: '', description: CREATION_DOC, priority: 0 },
-  { name: 'IP', type: 'string', format: '', description: 'podIP address allocated to the pod. Routable at least within the cluster. Empty if not yet allocated.', priority: 1 },
-  { name: 'Node', type: 'string', format: '', description: "NodeName indicates in which node this pod is scheduled. If empty, this pod is a candidate for scheduling by the scheduler defined in schedulerName. Once this field is set, the kubelet for this node becomes responsible for the lifecycle of this pod. This field should not be used to express a desire for the pod to be scheduled on a specific node. https://kubernetes.io/docs/concepts/scheduling-eviction/assign-pod-node/#nodename", priority: 1 },
-  { name: 'Nominated Node', type: 'string', format: '', description: 'nominatedNodeName is set when this pod preempts other pods on the node, but it cannot be scheduled right away as preemption victims receive their graceful termination periods. This field does not guarantee that the pod will be scheduled on this node. Scheduler may decide to place the pod elsewhere if other nodes become available sooner. Scheduler may also decide to give the resources on this node to a higher priority pod that is created after preemption. As a result, this field may be different than PodSpec.nodeName when the pod is scheduled.', priority: 1 },
-  { name: 'Readiness Gates', type: 'string', format: '', description: 'If specified, all readiness gates will be evaluated for pod readiness. A pod is ready when all its containers are ready AND all conditions specified in the readiness gates have status equal to "True" More info: https://git.k8s.io/enhancements/keps/sig-network/580-pod-readiness-gates', priority: 1 },
+  { name: 'IP', type: 'string', format: '', description: docs.POD_STATUS_POD_IP, priority: 1 },
+  { name: 'Node', type: 'string', format: '', description: docs.POD_SPEC_NODE_NAME, priority: 1 },
+  { name: 'Nominated Node', type: 'string', format: '', description: docs.POD_STATUS_NOMINATED_NODE_NAME, priority: 1 },
+  { name: 'Readiness Gates', type: 'string', format: '', description: docs.POD_SPEC_READINESS_GATES, priority: 1 },
 ];
 
 export function printPod(pod: KubeObject, nowMs: number): (string | number)[] {

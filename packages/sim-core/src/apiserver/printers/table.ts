@@ -3,13 +3,32 @@
  * `application/json;as=Table;v=v1;g=meta.k8s.io`. Column definitions and cells are upstream's;
  * each row carries the object's PartialObjectMetadata (kubectl reads namespace and labels there).
  *
- * Upstream: pkg/printers/internalversion/printers.go (AddHandlers column definitions, printPod,
- * printNode), k8s.io/apiserver/pkg/endpoints/handlers/response.go (row objects as
- * PartialObjectMetadata unless includeObject=Object).
+ * Upstream: pkg/printers/internalversion/printers.go (AddHandlers column definitions and the
+ * print* functions, ported per kind in this folder), k8s.io/apiserver/pkg/registry/rest/table.go
+ * (the default Name / Created At table for kinds without a printer, e.g. Role and ClusterRole),
+ * k8s.io/apiserver/pkg/endpoints/handlers/response.go (row objects as PartialObjectMetadata
+ * unless includeObject=Object). kube-apiserver prints with GenerateOptions{Wide: true}
+ * (pkg/printers/storage/storage.go), so every row carries all cells, priority-1 ones included.
+ *
+ * Source text for the ports here: kubernetes v1.33.3, as vendored unmodified (go.mod pins
+ * k8s.io/kubernetes v1.33.3 with no replace) in github.com/openshift/openshift-apiserver branch
+ * release-4.20, commit 34cb4762e1716c1a31a344118b8a3ad00c28d831:
+ * vendor/k8s.io/kubernetes/pkg/printers/internalversion/printers.go. The *.test.ts cases come from
+ * pkg/printers/internalversion/printers_test.go (openshift/kubernetes copy, commit
+ * 5e90c2a100af6d3f125ee45cb64776b72ac0d9b1); the print functions they exercise are byte-identical
+ * from v1.27.7 through v1.33.3.
  */
 import type { KubeObject } from '../../objects/meta';
+import { daemonSetColumns, deploymentColumns, printDaemonSet, printDeployment, printReplicaSet, replicaSetColumns } from './apps';
+import { configMapColumns, namespaceColumns, printConfigMap, printNamespace, printSecret, printServiceAccount, secretColumns, serviceAccountColumns } from './core';
+import { endpointSliceColumns, endpointsColumns, printEndpointSlice, printEndpoints } from './endpoints';
+import { eventColumns, printEvent } from './event';
+import { leaseColumns, printLease } from './lease';
 import { printNode, nodeColumns } from './node';
 import { podColumns, printPod } from './pod';
+import { clusterRoleBindingColumns, printClusterRoleBinding, printRoleBinding, roleBindingColumns } from './rbac';
+import { printService, serviceColumns } from './service';
+import { docs } from './swagger-docs';
 
 export interface TableColumnDefinition {
   name: string;
@@ -30,14 +49,28 @@ export interface Table {
 const printers: Record<string, { columns: TableColumnDefinition[]; print: (o: KubeObject, nowMs: number) => (string | number)[] }> = {
   Pod: { columns: podColumns, print: printPod },
   Node: { columns: nodeColumns, print: printNode },
+  Namespace: { columns: namespaceColumns, print: printNamespace },
+  Deployment: { columns: deploymentColumns, print: printDeployment },
+  ReplicaSet: { columns: replicaSetColumns, print: printReplicaSet },
+  DaemonSet: { columns: daemonSetColumns, print: printDaemonSet },
+  Service: { columns: serviceColumns, print: printService },
+  Endpoints: { columns: endpointsColumns, print: printEndpoints },
+  EndpointSlice: { columns: endpointSliceColumns, print: printEndpointSlice },
+  Event: { columns: eventColumns, print: printEvent },
+  ServiceAccount: { columns: serviceAccountColumns, print: printServiceAccount },
+  Secret: { columns: secretColumns, print: printSecret },
+  ConfigMap: { columns: configMapColumns, print: printConfigMap },
+  Lease: { columns: leaseColumns, print: printLease },
+  RoleBinding: { columns: roleBindingColumns, print: printRoleBinding },
+  ClusterRoleBinding: { columns: clusterRoleBindingColumns, print: printClusterRoleBinding },
 };
 
 export const hasPrinter = (kind: string): boolean => kind in printers;
 
 /** The default table (Name and Age) upstream uses for kinds without a printer. */
 const defaultColumns: TableColumnDefinition[] = [
-  { name: 'Name', type: 'string', format: 'name', description: 'Name must be unique within a namespace. Is required when creating resources, although some resources may allow a client to request the generation of an appropriate name automatically. Name is primarily intended for creation idempotence and configuration definition. Cannot be updated. More info: https://kubernetes.io/docs/concepts/overview/working-with-objects/names#names', priority: 0 },
-  { name: 'Created At', type: 'date', format: '', description: 'CreationTimestamp is a timestamp representing the server time when this object was created. It is not guaranteed to be set in happens-before order across separate operations. Clients may not set this value. It is represented in RFC3339 form and is in UTC.\n\nPopulated by the system. Read-only. Null for lists. More info: https://git.k8s.io/community/contributors/devel/sig-architecture/api-conventions.md#metadata', priority: 0 },
+  { name: 'Name', type: 'string', format: 'name', description: docs.OBJECT_META_NAME, priority: 0 },
+  { name: 'Created At', type: 'date', format: '', description: docs.OBJECT_META_CREATION_TIMESTAMP, priority: 0 },
 ];
 
 export function partialObjectMetadata(o: KubeObject): unknown {
