@@ -105,6 +105,17 @@ describe.skipIf(!avail.ok)('browser lab in Chromium', () => {
     expect(detail).toContain('as=Table');
   });
 
+  it('plays the create-deployment flow: the same trace hash as Node, the seed\'s twelve steps', async () => {
+    await page.goto(`${server.url}?flow=create-deployment&seed=2`);
+    await page.waitForSelector('kl-app[data-ready]', { timeout: 60_000 });
+    const node = runFlow('create-deployment', { seed: 2 });
+    expect(await attr('data-trace-hash')).toBe(node.traceHash);
+    const steps = await app().locator('[data-testid=steps] li').allTextContents();
+    // Steps 7–12 repeat per pod: the page lists every step Node's run has, in order, and all twelve of the seed's titles.
+    expect(steps.map((t) => t.trim().split(' — ')[0])).toEqual(node.steps.map((x) => x.title));
+    expect(new Set(node.steps.map((x) => x.step))).toEqual(new Set([1, 2, 3, 4, 5, 6, 7, 8, 9, 10, 11, 12]));
+  });
+
   it('a bad URL parameter gets a clear error naming it', async () => {
     await page.goto(`${server.url}?seed=abc`);
     await expect.poll(() => app().locator('[data-testid=error]').textContent()).toContain('seed: Invalid value: "abc"');

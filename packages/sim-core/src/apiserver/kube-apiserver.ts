@@ -30,6 +30,11 @@ import { parseRequestInfo, type RequestInfo } from './request-info';
 import { alreadyExists, badRequest, conflict, forbidden, methodNotSupported, notFound, notFoundPath, unauthorized, type Status } from './status';
 import { apiVersionOf, findResource, listPrefix, objectKey, RESOURCES, type ResourceDef } from './storage/keys';
 import { toTable } from './printers/table';
+import { discovery } from './discovery';
+import { openapiV3 } from './openapi';
+import { impersonation } from './impersonation';
+import { review } from './reviews';
+import { base64ToBytes, decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './protobuf/decode';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
 import { defaultDeployment, defaultPodSpec, defaultReplicaSet } from './defaults';
 import { errorText, invalid, invalidStatus, type FieldError } from './validation/field';
@@ -70,6 +75,8 @@ type Pending =
 
 export interface ApiServerState {
   config: ApiServerConfig;
+  /** Wall-clock time of the current step (ms since the Unix epoch): Table ages in watch events. */
+  nowMs: number;
   conns: Record<string, Connection>;
   pending: Record<string, Pending>;
   rbac: RbacData;
@@ -93,6 +100,12 @@ const RBAC_KINDS: [keyof RbacData, string][] = [
   ['roleBindings', 'rolebindings'],
 ];
 
+/**
+ * GET /version (k8s.io/apimachinery/pkg/version.Info) for k3s v1.33.5+k3s1. The build's commit,
+ * date and Go version are left out rather than invented.
+ */
+export const VERSION_INFO = { major: '1', minor: '33', gitVersion: 'v1.33.5+k3s1', gitTreeState: 'clean', compiler: 'gc', platform: 'linux/amd64' };
+
 const qualified = (d: ResourceDef): string => (d.group ? `${d.resource}.${d.group}` : d.resource);
 const q = qualified;
 
@@ -115,8 +128,9 @@ export function encodeForStorage(o: KubeObject): string {
 export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState> {
   return {
     type: 'kube-apiserver',
-    init: () => ({ config, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1, traces: {} }),
+    init: () => ({ config, nowMs: 0, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1, traces: {} }),
     step(s, input, env) {
+      s.nowMs = calendarMs(env.epochMs, env.now);
       const out: Output[] = [];
       if (input.type === 'start') {
         // The RBAC authorizer's informers list their objects before the server serves.
@@ -215,7 +229,28 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     return;
   }
   out.push(...narrate(req.trace, 'apiserver.authenticated', { auditID, authenticator: authn.method, detail: authn.detail, user: authn.user }, APISERVER_COSTS.authnUs));
-  const attrs: Attributes = { user: authn.user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name, fieldSelector: attributeFieldSelector(req.path) };
+  // Impersonation (kubectl --as/--as-group): the requester must be allowed to impersonate each
+  // identity; then the rest of the chain sees the impersonated user.
+  let user = authn.user;
+  const imp = impersonation(authn.user, req.headers, info.path);
+  if (imp.kind === 'bad-request') {
+    respond(out, from, req, statusResponse(badRequest(imp.message)), auditID, APISERVER_COSTS.authnUs);
+    return;
+  }
+  if (imp.kind === 'ok') {
+    for (const check of imp.checks) {
+      const d = authorize(s, check);
+      if (d.decision !== 'allow') {
+        const q = check.apiGroup ? `${check.resource}.${check.apiGroup}` : check.resource;
+        respond(out, from, req, statusResponse(forbidden(q, check.name, forbiddenMessage(check) + (d.reason ? `: ${d.reason}` : ''))), auditID, APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs);
+        out.push({ type: 'note', kind: 'apiserver.request', data: { auditID, user: authn.user.username, verb: 'impersonate', path: req.path, decision: d.decision, reason: d.reason } });
+        return;
+      }
+    }
+    user = imp.user;
+    out.push(...narrate(req.trace, 'apiserver.impersonated', { auditID, requester: authn.user.username, as: imp.user }, APISERVER_COSTS.authnUs));
+  }
+  const attrs: Attributes = { user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name, fieldSelector: attributeFieldSelector(req.path) };
   const decision = authorize(s, attrs);
   const chainUs = APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs;
   // For a superuser the chain stops before RBAC; show the learner what RBAC alone would have decided.
@@ -247,19 +282,57 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   if (decision.decision !== 'allow') {
     const def = info.isResourceRequest ? findResource(info.apiGroup, info.apiVersion, info.resource) : undefined;
     const q = def ? qualified(def) : info.apiGroup ? `${info.resource}.${info.apiGroup}` : info.resource;
-    const st = info.isResourceRequest ? forbidden(q, info.name, forbiddenMessage(attrs)) : { ...forbidden('', '', ''), message: `forbidden: ${forbiddenMessage(attrs)}`, details: {} };
+    // responsewriters.Forbidden: the authorizers' reasons follow the message after ": ".
+    const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
+    const st = info.isResourceRequest ? forbidden(q, info.name, msg) : { ...forbidden('', '', ''), message: `forbidden: ${msg}`, details: {} };
     respond(out, from, req, statusResponse(st), auditID, chainUs);
     return;
   }
   if (!info.isResourceRequest) {
     if (info.path === '/healthz' || info.path === '/livez' || info.path === '/readyz') respond(out, from, req, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' }, auditID, chainUs);
-    else if (info.path === '/version') respond(out, from, req, json(200, { major: '1', minor: '33', gitVersion: 'v1.33.5+k3s1', platform: 'linux/amd64' }), auditID, chainUs);
-    else respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
+    else if (info.path === '/version') respond(out, from, req, json(200, VERSION_INFO), auditID, chainUs);
+    else {
+      const d = req.method === 'GET' ? (discovery(info.path, req.headers['Accept'], `${s.config.advertiseAddress}:${s.config.port}`) ?? openapiV3(info.path)) : undefined;
+      respond(out, from, req, d ?? statusResponse(notFoundPath()), auditID, chainUs);
+    }
     return;
   }
   const def = findResource(info.apiGroup, info.apiVersion, info.resource);
   if (!def || (def.namespaced === false && info.namespace)) {
     respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
+    return;
+  }
+  // The request body's media type (the negotiated serializer): JSON arrives parsed, protobuf as
+  // base64 bytes (kubectl 1.32+ typed clients), anything else is refused as upstream does.
+  const raw = req.body as { $base64?: string; $raw?: string; contentType?: string } | undefined;
+  let fromProtobuf = false;
+  if (raw && typeof raw === 'object' && (raw.$base64 !== undefined || raw.$raw !== undefined)) {
+    const ct = (raw.contentType ?? '').split(';')[0]!.trim();
+    let decoded: unknown;
+    if (ct === 'application/vnd.kubernetes.protobuf' && raw.$base64 !== undefined) {
+      try {
+        decoded = decodeK8sProtobuf(base64ToBytes(raw.$base64));
+      } catch (e) {
+        if (!(e instanceof ProtobufDecodeError)) throw e;
+        respond(out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
+        return;
+      }
+    } else if (raw.$raw !== undefined && (ct === 'application/json' || ct === '' || ct.endsWith('+json'))) {
+      respond(out, from, req, statusResponse(badRequest(`couldn't get version/kind; json parse error: ${raw.$raw.length === 0 ? 'unexpected end of JSON input' : 'invalid JSON'}`)), auditID, chainUs);
+      return;
+    } else {
+      respond(out, from, req, statusResponse({ ...badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`), code: 415, reason: 'UnsupportedMediaType' } as Status), auditID, chainUs);
+      return;
+    }
+    req = { ...req, body: decoded };
+    fromProtobuf = true;
+  }
+  if (def.virtual) {
+    // Reviews (whoami, can-i): answered from the request's user and the authorizers, never stored.
+    const r = info.verb === 'create' ? review(def.resource, apiVersionOf(def), def.kind, info.namespace, req.body, user, (a) => authorize(s, a)) : undefined;
+    if (info.verb !== 'create') respond(out, from, req, statusResponse(methodNotSupported(qualified(def), info.verb)), auditID, chainUs);
+    else if (!r) respond(out, from, req, statusResponse({ ...badRequest(`${def.kind}.${def.group} "" is invalid: spec: Invalid value: "{}": exactly one of nonResourceAttributes or resourceAttributes must be specified`), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
+    else respond(out, from, req, json(r.status, r.body), auditID, chainUs);
     return;
   }
   const reqId = `${auditID}/${s.nextReq++}`;
@@ -273,7 +346,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     respond(out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
     return;
   }
-  const base = { from, req, info, def, user: authn.user, auditID };
+  const base = { from, req, info, def, user, auditID };
   const rmw = (key: string, mutation: Mutation, respondScale = false) => {
     s.pending[reqId] = { op: 'rmw-read', ...base, key, mutation, respondScale };
     out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
@@ -371,6 +444,15 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         respond(out, from, req, statusResponse(methodNotSupported(sub === 'binding' ? 'pods/binding' : `${q(def)}/${sub}`, info.verb)), auditID, chainUs);
         return;
       }
+      // fieldValidation=Strict (what kubectl create -f / apply send): fields the kind does not have
+      // are a 400, in the strict JSON decoder's words. Protobuf bodies cannot carry unknown fields.
+      if (query.get('fieldValidation') === 'Strict' && !fromProtobuf) {
+        const unknown = unknownJsonFields(apiVersionOf(def), def.kind, body);
+        if (unknown && unknown.length > 0) {
+          respond(out, from, req, statusResponse(badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`)), auditID, chainUs);
+          return;
+        }
+      }
       const obj = structuredClone(body);
       obj.apiVersion = apiVersionOf(def);
       obj.kind = def.kind;
@@ -453,7 +535,7 @@ function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info
 }
 
 function sendWatchEvent(s: ApiServerState, w: Watcher, type: WatchType | 'ERROR', object: KubeObject, out: Output[], afterUs = 0): void {
-  const obj = w.table && type !== 'ERROR' ? toTable(w.kind, [object], object.metadata.resourceVersion ?? '', 0) : object;
+  const obj = w.table && type !== 'ERROR' ? toTable(w.kind, [object], object.metadata.resourceVersion ?? '', s.nowMs) : object;
   const trace = type !== 'ERROR' && object.metadata?.uid ? s.traces[object.metadata.uid] : undefined;
   const payload: WatchEventMessage = { conn: w.conn, stream: w.stream, event: { type, object: obj }, ...(trace ? { trace } : {}) };
   out.push({ type: 'send', to: w.client, kind: HTTP_WATCH_EVENT, payload, afterUs });

@@ -24,17 +24,20 @@ import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
 import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
 import { informerList, newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
 import type { LeaseSpecConfig } from '../client/lease-renewer';
+import { absentOwners, ownerPath } from './garbage-collector';
+import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './node-lifecycle';
+import { evictionTime } from './taint-eviction';
 import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
-import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
+import { calendarMs, parseRfc3339, rfc3339, type KubeObject } from '../objects/meta';
 import { syncDeployment } from './deployment';
 import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type RsExpectations } from './replicaset';
 
 
 /** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
 export const TOKEN_EXPIRATION_S = 3600;
-export const CONTROLLERS = ['deployment-controller', 'replicaset-controller'];
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller'];
 const CONTROLLER_OF: Record<string, string> = {
   'create-rs': 'deployment-controller',
   'scale-rs': 'deployment-controller',
@@ -42,7 +45,15 @@ const CONTROLLER_OF: Record<string, string> = {
   'create-pod': 'replicaset-controller',
   'delete-pod': 'replicaset-controller',
   'rs-status': 'replicaset-controller',
+  'gc-confirm': 'generic-garbage-collector',
+  'gc-delete': 'generic-garbage-collector',
+  'node-status': 'node-controller',
+  'node-taint': 'node-controller',
+  'pod-notready': 'node-controller',
+  evict: 'taint-eviction-controller',
 };
+
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict';
 
 export interface KcmConfig {
   apiserver: string;
@@ -62,14 +73,22 @@ export interface KcmState {
   informersStarted: boolean;
   /** Keys dirtied before the caches synced. */
   pendingSync: { d: Record<string, true>; rs: Record<string, true> };
-  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState };
+  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState };
+  /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
+  nodeHealth: Record<string, NodeHealth>;
+  monitoring: boolean;
+  /** garbage collector: dependents (by uid) with a confirm GET or a DELETE in flight. */
+  gcPending: Record<string, true>;
+  /** taint eviction: pod key → when it is due (ms), with a timer set for then; pods being deleted. */
+  evictAt: Record<string, number>;
+  evicting: Record<string, true>;
   election: LeaderElectionState;
   expectations: Record<string, RsExpectations>;
   /** Pending slow-start batches: RS key → remaining batch sizes (the next batch goes when the current one has answered). */
   batches: Record<string, { remaining: number[]; inflight: number; trace?: TraceContext }>;
   /** RS creations in flight, by name (so a second sync does not POST it again). */
   rsInflight: Record<string, true>;
-  streams: Record<number, { what: 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status'; key: string; trace?: TraceContext }>;
+  streams: Record<number, { what: What; key: string; trace?: TraceContext; dep?: { path: string; uid: string; kind: string } }>;
   syncs: number;
 }
 
@@ -92,7 +111,14 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         deployments: newInformer('deployments', '/apis/apps/v1/deployments', ua),
         replicasets: newInformer('replicasets', '/apis/apps/v1/replicasets', ua),
         pods: newInformer('pods', '/api/v1/pods', ua),
+        nodes: newInformer('nodes', '/api/v1/nodes', ua),
+        leases: newInformer('leases', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', ua),
       },
+      nodeHealth: {},
+      monitoring: false,
+      gcPending: {},
+      evictAt: {},
+      evicting: {},
       election: newLeaderElection(),
       expectations: {},
       batches: {},
@@ -103,12 +129,13 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
     step(s, input, env) {
       const out: Output[] = [];
       const nowIso = rfc3339(calendarMs(env.epochMs, env.now));
-      const send = (method: string, path: string, body: unknown, what: KcmState['streams'][number]['what'], k: string, trace?: TraceContext) => {
+      const send = (method: string, path: string, body: unknown, what: What, k: string, trace?: TraceContext, dep?: { path: string; uid: string; kind: string }) => {
         const controller = CONTROLLER_OF[what]!;
         const r = request(s.ctrl, method, path, body, `${ua.replace(/kubernetes\/leader-election$/, '')}${controller}`, s.tokens[controller]);
-        s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}) };
+        s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}), ...(dep ? { dep } : {}) };
         out.push(r.output);
       };
+      const nowMs = calendarMs(env.epochMs, env.now);
       const requestToken = (sa: string) => {
         // SAControllerClientBuilder → TokenRequest for kube-system/<controller> (1 h, refreshed at 80 %).
         const r = request(s.api, 'POST', `/api/v1/namespaces/kube-system/serviceaccounts/${sa}/token`, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { creationTimestamp: null }, spec: { audiences: null, expirationSeconds: TOKEN_EXPIRATION_S, boundObjectRef: null }, status: { token: '', expirationTimestamp: null } }, ua);
@@ -145,7 +172,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         // The controllers start once every one of them has its credentials.
         if (!s.informersStarted && CONTROLLERS.every((c) => s.tokens[c])) {
           s.informersStarted = true;
-          for (const n of ['deployments', 'replicasets', 'pods'] as const) out.push(...startInformer(s.informers[n], s.api));
+          for (const n of ['deployments', 'replicasets', 'pods', 'nodes', 'leases'] as const) out.push(...startInformer(s.informers[n], s.api));
         }
         return { state: s, outputs: out };
       }
@@ -154,13 +181,18 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       const dirtyD = new Set<string>();
       const dirtyRs = new Set<string>();
       let handled = false;
-      for (const n of ['deployments', 'replicasets', 'pods'] as const) {
+      let ownersGone = false;
+      let podsOrNodesChanged = false;
+      for (const n of ['deployments', 'replicasets', 'pods', 'nodes', 'leases'] as const) {
         const r = onInformerInput(s.informers[n], s.api, input, env);
         if (!r.handled) continue;
         handled = true;
         out.push(...r.outputs);
         for (const d of r.deltas) {
           const o = d.obj;
+          if (d.type === 'delete' && (n === 'deployments' || n === 'replicasets')) ownersGone = true;
+          if (n === 'nodes' || n === 'pods') podsOrNodesChanged = true;
+          if (n === 'nodes' || n === 'leases') continue;
           if (n === 'deployments') {
             dirtyD.add(key(o));
             if (d.type === 'add') out.push(...narrate(d.trace, 'kcm.deployment-seen', { deployment: key(o), generation: o.metadata.generation, replicas: o.spec?.replicas }));
@@ -211,6 +243,17 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             const e = s.expectations[st.key];
             if (e) e.del--;
           }
+          if (st.what === 'gc-confirm' && st.dep) {
+            // The owner is really gone (404) or is another object now (uid): delete the dependent.
+            const ownerUid = (res.body as KubeObject | undefined)?.metadata?.uid;
+            const ownerRef = JSON.parse(st.key) as { uid: string };
+            if (res.status === 404 || (res.status === 200 && ownerUid !== ownerRef.uid)) {
+              out.push({ type: 'note', kind: 'gc.delete', data: { dependent: st.dep.path, kind: st.dep.kind, reason: 'all owners are gone', propagationPolicy: 'Background' } });
+              send('DELETE', st.dep.path, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: st.dep.uid }, propagationPolicy: 'Background' }, 'gc-delete', st.key, undefined, st.dep);
+            } else delete s.gcPending[st.dep.uid];
+          }
+          if (st.what === 'gc-delete' && st.dep) delete s.gcPending[st.dep.uid];
+          if (st.what === 'evict') delete s.evicting[st.key];
           if (res.status === 409 && st.what !== 'create-rs') {
             if (st.what === 'rs-status' || st.what === 'scale-rs') dirtyRs.add(st.key);
             if (st.what === 'deploy-status') dirtyD.add(st.key);
@@ -233,11 +276,79 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // cache.WaitForCacheSync: no controller syncs until all three informers have listed; then
       // every object is queued once (the informers' initial adds).
-      const synced = s.informers.deployments.hasSynced && s.informers.replicasets.hasSynced && s.informers.pods.hasSynced;
+      const synced = s.informers.deployments.hasSynced && s.informers.replicasets.hasSynced && s.informers.pods.hasSynced && s.informers.nodes.hasSynced && s.informers.leases.hasSynced;
       if (!synced) {
         for (const k of dirtyD) s.pendingSync.d[k] = true;
         for (const k of dirtyRs) s.pendingSync.rs[k] = true;
         return { state: s, outputs: out };
+      }
+      // node lifecycle: the monitor runs every NodeMonitorPeriod once the caches are synced.
+      if (!s.monitoring) {
+        s.monitoring = true;
+        out.push({ type: 'timer', name: 'node-monitor', afterUs: NODE_MONITOR_PERIOD_US });
+        ownersGone = true;
+        podsOrNodesChanged = true;
+      }
+      if (input.type === 'timer' && input.name === 'node-monitor') {
+        out.push({ type: 'timer', name: 'node-monitor', afterUs: NODE_MONITOR_PERIOD_US });
+        const leases: Record<string, KubeObject> = {};
+        for (const l of informerList(s.informers.leases)) leases[l.metadata.name] = l;
+        for (const d of monitorNodeHealth(informerList(s.informers.nodes), leases, s.nodeHealth, nowMs, rfc3339)) {
+          const node = s.informers.nodes.cache[d.node];
+          if (!node) continue;
+          if (d.conditions) {
+            out.push({ type: 'note', kind: 'node-lifecycle.unknown', data: { node: d.node, message: 'Kubelet stopped posting node status.' } });
+            send('PUT', `/api/v1/nodes/${d.node}/status`, { ...structuredClone(node), status: { ...node.status, conditions: d.conditions } }, 'node-status', d.node);
+          }
+          if (d.taints) {
+            out.push({ type: 'note', kind: 'node-lifecycle.taints', data: { node: d.node, taints: d.taints } });
+            send('PATCH', `/api/v1/nodes/${d.node}`, { spec: { taints: d.taints.length ? d.taints : null } }, 'node-taint', d.node);
+          }
+          if (d.markPodsNotReady) {
+            for (const p of informerList(s.informers.pods)) {
+              if (p.spec?.nodeName !== d.node || p.metadata.deletionTimestamp) continue;
+              const conds = ((p.status?.conditions ?? []) as any[]).map((c) => (c.type === 'Ready' && c.status !== 'False' ? { ...c, status: 'False', lastTransitionTime: rfc3339(nowMs) } : c));
+              send('PUT', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/status`, { ...structuredClone(p), status: { ...p.status, conditions: conds } }, 'pod-notready', key(p));
+            }
+          }
+        }
+      }
+      // taint eviction: pods on nodes with NoExecute taints go now, or when their toleration runs out.
+      const evictTimer = input.type === 'timer' && input.name.startsWith('evict:') ? input.name.slice(6) : undefined;
+      if (podsOrNodesChanged || evictTimer) {
+        for (const p of informerList(s.informers.pods)) {
+          const pk = key(p);
+          if (!p.spec?.nodeName || p.metadata.deletionTimestamp || s.evicting[pk]) continue;
+          const at = evictionTime(p, s.informers.nodes.cache[p.spec.nodeName], nowMs, parseRfc3339);
+          if (at === undefined) {
+            delete s.evictAt[pk];
+            continue;
+          }
+          if (at <= nowMs) {
+            s.evicting[pk] = true;
+            delete s.evictAt[pk];
+            out.push({ type: 'note', kind: 'taint-eviction.delete', data: { pod: pk, node: p.spec.nodeName } });
+            send('DELETE', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}`, undefined, 'evict', pk);
+          } else if (s.evictAt[pk] !== at) {
+            s.evictAt[pk] = at;
+            out.push({ type: 'note', kind: 'taint-eviction.scheduled', data: { pod: pk, node: p.spec.nodeName, at: rfc3339(at) } });
+            out.push({ type: 'timer', name: `evict:${pk}`, afterUs: (at - nowMs) * 1000 });
+          }
+        }
+      }
+      // garbage collector: dependents whose owners are all gone are deleted (Background).
+      if (ownersGone) {
+        const caches = { Deployment: s.informers.deployments.cache, ReplicaSet: s.informers.replicasets.cache };
+        for (const [plural, inf] of [['replicasets', s.informers.replicasets], ['pods', s.informers.pods]] as const) {
+          for (const o of informerList(inf)) {
+            if (o.metadata.deletionTimestamp || s.gcPending[o.metadata.uid!]) continue;
+            const absent = absentOwners(o, caches);
+            if (absent.length === 0) continue;
+            s.gcPending[o.metadata.uid!] = true;
+            const path = plural === 'pods' ? `/api/v1/namespaces/${o.metadata.namespace}/pods/${o.metadata.name}` : `/apis/apps/v1/namespaces/${o.metadata.namespace}/replicasets/${o.metadata.name}`;
+            send('GET', ownerPath(o.metadata.namespace!, absent[0]!), undefined, 'gc-confirm', JSON.stringify({ uid: absent[0]!.uid }), undefined, { path, uid: o.metadata.uid!, kind: o.kind ?? plural });
+          }
+        }
       }
       for (const k of Object.keys(s.pendingSync.d)) dirtyD.add(k);
       for (const k of Object.keys(s.pendingSync.rs)) dirtyRs.add(k);

@@ -8,22 +8,25 @@
  * pkg/scheduler/eventhandlers.go (unassigned pods → the queue; assigned pods → the cache;
  * the fieldSelector "status.phase!=Succeeded,status.phase!=Failed" on the pod informer).
  *
- * INTERIM — not the real framework: packages/scheduler (the filter/score framework, written by
- * another engineer) had no entry point when this was written. Until it lands, `pickNode` filters
- * out nodes that are NotReady or carry a NoSchedule/NoExecute taint the pod does not tolerate and
- * scores the rest by how few pods they run (a stand-in for NodeResourcesFit's LeastAllocated
- * spread), ties broken by name. The flow's step 8 detail labels these scores `interimScores`.
- * TODO: call packages/scheduler's scheduleOne and put its per-plugin scores in the step detail.
+ * The scheduling cycle itself is packages/scheduler (the v1.33 framework and default profile with
+ * upstream's integer arithmetic): every attempt's filters, per-plugin raw/normalized/weighted
+ * scores and totals go into the trace (`scheduler.attempt`) and, for a traced pod, into the
+ * flow's step 8. The rotating start index (nextStartNodeIndex) lives in this process's state;
+ * selectHost's tie-breaking draws from the simulation's seeded randomness.
+ * Leaves out: the scheduling queue's backoff and unschedulable pods' requeue on cluster events
+ * (a pod that fits nowhere is retried when a node or pod changes), preemption, binding cycle
+ * plugins (VolumeBinding's PreBind), events other than Scheduled/FailedScheduling.
  */
 import type { Certificate } from '../apiserver/authn/x509';
 import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
 import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
 import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
-import type { LeaseSpecConfig } from '../client/lease-renewer';
+import { microTime, type LeaseSpecConfig } from '../client/lease-renewer';
 import { informerList, newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
 import type { KubeObject } from '../objects/meta';
+import { createScheduler } from '@kubelab/scheduler';
 
 export interface SchedulerConfig {
   apiserver: string;
@@ -32,6 +35,8 @@ export interface SchedulerConfig {
   userAgent: string;
   /** The leader-election Lease kube-system/kube-scheduler (absent: no leader election, as --leader-elect=false). */
   lease?: LeaseSpecConfig;
+  /** The host it runs on (reportingInstance "default-scheduler-<host>"). */
+  host?: string;
 }
 
 export interface SchedulerState {
@@ -40,45 +45,25 @@ export interface SchedulerState {
   unscheduled: InformerState;
   assigned: InformerState;
   nodes: InformerState;
+  /** Services and ReplicaSets: the default PodTopologySpread constraints select a pod's siblings through them (helper.DefaultSelector). */
+  services: InformerState;
+  replicasets: InformerState;
   /** Pods bound by us and not yet seen assigned (the scheduler cache's "assumed" pods). */
   assumed: Record<string, string>;
   binding: Record<number, string>;
   queue: string[];
   scheduled: number;
+  /** sched.nextStartNodeIndex */
+  nextStartNodeIndex: number;
+  /** Pods that fit nowhere, retried when a node or an assigned pod changes (MoveAllToActiveOrBackoffQueue). */
+  unschedulable: string[];
 }
 
-const tolerates = (pod: KubeObject, t: { key: string; effect: string }) => (pod.spec?.tolerations ?? []).some((x: any) => (x.operator === 'Exists' && (!x.key || x.key === t.key)) || x.key === t.key) && true;
+/** The default profile; one instance, its rotating start index restored from state each cycle. */
+const defaultScheduler = createScheduler();
 
-export function pickNode(pod: KubeObject, nodes: KubeObject[], podsPerNode: Record<string, number>): { node?: string; scores: Record<string, number>; filtered: Record<string, string> } {
-  const filtered: Record<string, string> = {};
-  const scores: Record<string, number> = {};
-  for (const n of nodes) {
-    const name = n.metadata.name;
-    const ready = (n.status?.conditions ?? []).find((c: any) => c.type === 'Ready');
-    if (ready && ready.status !== 'True') {
-      filtered[name] = 'node(s) were not ready';
-      continue;
-    }
-    const taint = (n.spec?.taints ?? []).find((t: any) => (t.effect === 'NoSchedule' || t.effect === 'NoExecute') && !tolerates(pod, t));
-    if (taint) {
-      filtered[name] = `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`;
-      continue;
-    }
-    if (n.spec?.unschedulable) {
-      filtered[name] = 'node(s) were unschedulable';
-      continue;
-    }
-    const max = Number(n.status?.allocatable?.pods ?? 110);
-    const used = podsPerNode[name] ?? 0;
-    if (used >= max) {
-      filtered[name] = 'Too many pods';
-      continue;
-    }
-    scores[name] = Math.floor(((max - used) * 100) / max);
-  }
-  const best = Object.keys(scores).sort((a, b) => scores[b]! - scores[a]! || (a < b ? -1 : 1))[0];
-  return { ...(best ? { node: best } : {}), scores, filtered };
-}
+/** Pods the scheduler's cache counts on a node: bound, not finished (terminating pods still hold their resources). */
+const occupies = (p: KubeObject) => !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
 
 export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState> {
   const ua = config.userAgent;
@@ -90,10 +75,14 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
       unscheduled: newInformer('unscheduled', '/api/v1/pods?fieldSelector=spec.nodeName%3D', ua),
       assigned: newInformer('assigned', '/api/v1/pods', ua),
       nodes: newInformer('nodes', '/api/v1/nodes', ua),
+      services: newInformer('services', '/api/v1/services', ua),
+      replicasets: newInformer('replicasets', '/apis/apps/v1/replicasets', ua),
       assumed: {},
       binding: {},
       queue: [],
       scheduled: 0,
+      nextStartNodeIndex: 0,
+      unschedulable: [],
     }),
     step(s, input, env) {
       const out: Output[] = [];
@@ -103,7 +92,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         out.push(...hs.outputs);
         if (hs.established) {
           if (config.lease) out.push(...startLeaderElection(s.election, s.api, config.lease, ua, env));
-          for (const i of [s.nodes, s.assigned, s.unscheduled]) out.push(...startInformer(i, s.api));
+          for (const i of [s.nodes, s.services, s.replicasets, s.assigned, s.unscheduled]) out.push(...startInformer(i, s.api));
         }
         return { state: s, outputs: out };
       }
@@ -112,10 +101,12 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         if (le.handled) return { state: s, outputs: [...out, ...le.outputs] };
       }
       let handled = false;
-      for (const inf of [s.nodes, s.assigned, s.unscheduled]) {
+      let clusterChanged = false;
+      for (const inf of [s.nodes, s.services, s.replicasets, s.assigned, s.unscheduled]) {
         const r = onInformerInput(inf, s.api, input, env);
         if (!r.handled) continue;
         handled = true;
+        if (inf !== s.unscheduled && r.deltas.length > 0) clusterChanged = true;
         out.push(...r.outputs);
         for (const d of r.deltas) {
           const k = `${d.obj.metadata.namespace}/${d.obj.metadata.name}`;
@@ -133,29 +124,73 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         if (res.conn === s.api.conn && k !== undefined) {
           delete s.binding[res.stream];
           if (res.status >= 300) delete s.assumed[k];
-          else s.scheduled++;
+          else {
+            s.scheduled++;
+            // schedule_one.go bindingCycle: the Scheduled event, through the events.k8s.io recorder
+            // (stored as an Event: no source, reportingController/Instance, eventTime, action Binding).
+            const pod = s.unscheduled.cache[k] ?? s.assigned.cache[k];
+            const node = s.assumed[k] ?? s.assigned.cache[k]?.spec?.nodeName;
+            if (pod && node) {
+              const nowUs = env.epochMs * 1000 + env.now;
+              const name = `${pod.metadata.name}.${(BigInt(nowUs) * 1000n).toString(16)}`;
+              const ev = {
+                apiVersion: 'v1',
+                kind: 'Event',
+                metadata: { name, namespace: pod.metadata.namespace },
+                involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion },
+                reason: 'Scheduled',
+                message: `Successfully assigned ${k} to ${node}`,
+                source: {},
+                firstTimestamp: null,
+                lastTimestamp: null,
+                type: 'Normal',
+                eventTime: microTime(nowUs),
+                action: 'Binding',
+                reportingComponent: 'default-scheduler',
+                reportingInstance: `default-scheduler-${config.host ?? 'k3s-master'}`,
+              };
+              out.push(request(s.api, 'POST', `/api/v1/namespaces/${pod.metadata.namespace}/events`, ev, ua).output);
+            }
+          }
         }
+      }
+      // A node or an assigned pod changed: unschedulable pods get another try.
+      if (clusterChanged && s.unschedulable.length > 0) {
+        s.queue.push(...s.unschedulable);
+        s.unschedulable = [];
       }
       // ScheduleOne, for every pod in the queue (FIFO here; PrioritySort with equal priorities).
       while (s.queue.length > 0) {
         const k = s.queue.shift()!;
         const pod = s.unscheduled.cache[k];
         if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
-        const perNode: Record<string, number> = {};
-        for (const p of informerList(s.assigned)) if (p.spec?.nodeName && !p.metadata.deletionTimestamp && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed') perNode[p.spec.nodeName] = (perNode[p.spec.nodeName] ?? 0) + 1;
-        for (const [pk, n] of Object.entries(s.assumed)) if (!s.assigned.cache[pk]?.spec?.nodeName) perNode[n] = (perNode[n] ?? 0) + 1;
+        // The scheduler cache: assigned pods from the informer plus the ones we assumed.
+        const placed: KubeObject[] = [];
+        for (const p of informerList(s.assigned)) if (occupies(p)) placed.push(p);
+        for (const [pk, n] of Object.entries(s.assumed)) {
+          if (s.assigned.cache[pk]?.spec?.nodeName) continue;
+          const ap = s.unscheduled.cache[pk];
+          if (ap) placed.push({ ...ap, spec: { ...ap.spec, nodeName: n } });
+        }
         const nodes = informerList(s.nodes);
-        const pick = pickNode(pod, nodes, perNode);
-        if (!pick.node) {
-          out.push({ type: 'note', kind: 'scheduler.unschedulable', data: { pod: k, message: `0/${nodes.length} nodes are available: ${Object.values(pick.filtered).join(', ')}.` } });
+        const traced = s.unscheduled.traces[k];
+        defaultScheduler.nextStartNodeIndex = s.nextStartNodeIndex;
+        const r = defaultScheduler.scheduleOne({ nodes: nodes as never, pods: placed as never, services: informerList(s.services) as never, replicaSets: informerList(s.replicasets) as never }, pod as never, { intn: (n: number) => env.rng.int(0, n - 1) }, { explain: !!traced || nodes.length <= 16 });
+        s.nextStartNodeIndex = defaultScheduler.nextStartNodeIndex;
+        const attempt = { pod: k, selected: r.selected, filtered: r.filtered, scores: r.scores, totals: r.totals, weights: r.weights, evaluatedNodes: r.evaluatedNodes, feasibleNodes: r.feasibleNodes, ...(r.message ? { message: r.message } : {}) };
+        out.push({ type: 'note', kind: 'scheduler.attempt', data: attempt });
+        if (!r.selected) {
+          s.unschedulable.push(k);
+          out.push({ type: 'note', kind: 'scheduler.unschedulable', data: { pod: k, message: r.message } });
+          out.push(...narrate(traced, 'scheduler.unschedulable', { pod: k, message: r.message, filtered: r.filtered }));
           continue;
         }
-        s.assumed[k] = pick.node;
-        const r = request(s.api, 'POST', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, { kind: 'Binding', apiVersion: 'v1', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: pick.node } }, ua);
-        s.binding[r.stream] = k;
-        out.push(r.output);
-        out.push({ type: 'note', kind: 'scheduler.bind', data: { pod: k, node: pick.node } });
-        out.push(...narrate(s.unscheduled.traces[k], 'scheduler.bound', { pod: k, node: pick.node, interimScores: pick.scores, filtered: pick.filtered, note: 'interim scoring until packages/scheduler lands' }));
+        s.assumed[k] = r.selected;
+        const b = request(s.api, 'POST', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, { kind: 'Binding', apiVersion: 'v1', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: r.selected } }, ua);
+        s.binding[b.stream] = k;
+        out.push(b.output);
+        out.push({ type: 'note', kind: 'scheduler.bind', data: { pod: k, node: r.selected } });
+        out.push(...narrate(traced, 'scheduler.bound', { pod: k, node: r.selected, filtered: r.filtered, scores: r.scores, totals: r.totals, weights: r.weights }));
       }
       return { state: s, outputs: out };
     },

@@ -275,7 +275,9 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
           const ref = normalizeImage(req.image);
           const have = s.images[ref];
           if (have) {
-            reply(from, { reqId: req.reqId, method: req.method, ok: true, imageRef: ref, cached: true, sizeBytes: have.size, pullUs: 0 }, 2_000);
+            // Present already (imagePullPolicy Always): containerd still resolves the tag with the
+            // registry (token, manifest list, manifest), then finds every layer in its content store.
+            reply(from, { reqId: req.reqId, method: req.method, ok: true, imageRef: ref, cached: true, sizeBytes: have.size, pullUs: s.config.registryRoundTripUs }, s.config.registryRoundTripUs);
           } else if (s.pulling?.image === ref) {
             s.pulling.waiters.push({ reqId: req.reqId, from });
           } else {

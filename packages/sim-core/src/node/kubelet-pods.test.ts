@@ -40,6 +40,7 @@ const fakeApiserver: Model<FakeState> = {
     s.log.push(`${req.method} ${req.path}`);
     const reply = (status: number, body: unknown) => out.push({ type: 'send', to: input.from, kind: HTTP_RESPONSE, payload: { conn: req.conn, stream: req.stream, status, headers: {}, body } });
     if (req.path.includes('/leases/')) reply(200, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: 'n', namespace: 'kube-node-lease', resourceVersion: String(++s.rv) }, spec: {} });
+    else if (req.path.startsWith('/api/v1/nodes/')) reply(200, { apiVersion: 'v1', kind: 'Node', metadata: { name: 'n' }, status: { conditions: [{ type: 'Ready', status: 'True' }] } });
     else if (req.method === 'GET' && req.path.includes('watch=true')) {
       s.watches.push({ from: input.from, conn: req.conn, stream: req.stream });
       reply(200, null);

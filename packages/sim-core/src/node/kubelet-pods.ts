@@ -74,6 +74,10 @@ export interface KubeletState {
   leaseStream: number | null;
   leaseOp: 'get' | 'update' | null;
   renewals: number;
+  /** The node-status GET in flight (tryUpdateNodeStatus), and when status was last posted (ms). */
+  nodeStatusStream: number | null;
+  nodeStatusPostedMs: number;
+  nodeStatusSentMs: number;
   /** CRI request id → pod key. */
   cri: Record<string, string>;
   nextCri: number;
@@ -92,6 +96,10 @@ export function goDuration(us: number): string {
   return m > 0 ? `${m}m${sec}s` : `${sec}s`;
 }
 
+/** kubelet's nodeStatusUpdateFrequency (10 s) and nodeStatusReportFrequency (5 min), pkg/kubelet/apis/config/v1beta1/defaults.go. */
+export const NODE_STATUS_UPDATE_US = 10_000_000;
+export const NODE_STATUS_REPORT_MS = 300_000;
+
 const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
 export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
@@ -105,6 +113,9 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
       lease: null,
       leaseStream: null,
       leaseOp: null,
+      nodeStatusStream: null,
+      nodeStatusPostedMs: 0,
+      nodeStatusSentMs: 0,
       renewals: 0,
       cri: {},
       nextCri: 1,
@@ -124,6 +135,8 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         s.leaseOp = op;
         const r = op === 'get' ? request(s.api, 'GET', leasePath(config.lease), undefined, ua) : request(s.api, 'PUT', leasePath(config.lease), renewedLease(config.lease, s.lease!, env), ua);
         s.leaseStream = r.stream;
+        // The lease client gives up after the renew interval (a lost request must not stop renewals).
+        out.push({ type: 'timer', name: 'lease-timeout', afterUs: config.lease.periodUs, data: r.stream });
         out.push(r.output);
       };
       const cri = (w: PodWorker, req: CriRequest extends infer T ? (T extends CriRequest ? Omit<T, 'reqId'> : never) : never) => {
@@ -171,11 +184,56 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         if (hs.established) {
           leaseReq('get');
           out.push(...startInformer(s.pods, s.api));
+          out.push({ type: 'timer', name: 'node-status', afterUs: NODE_STATUS_UPDATE_US });
+        }
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'timer' && input.name === 'node-status') {
+        // syncNodeStatus every nodeStatusUpdateFrequency (10 s): read the Node, post status if it changed
+        // (or nodeStatusReportFrequency, 5 min, has passed).
+        out.push({ type: 'timer', name: 'node-status', afterUs: NODE_STATUS_UPDATE_US });
+        if (s.nodeStatusStream === null || nowMs - s.nodeStatusSentMs >= NODE_STATUS_UPDATE_US / 1000) {
+          s.nodeStatusSentMs = nowMs;
+          const r = request(s.api, 'GET', `/api/v1/nodes/${config.node}?resourceVersion=0`, undefined, ua);
+          s.nodeStatusStream = r.stream;
+          out.push(r.output);
+        }
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'message' && input.kind === HTTP_RESPONSE && (input.payload as HttpResponse).conn === s.api.conn && (input.payload as HttpResponse).stream === s.nodeStatusStream) {
+        s.nodeStatusStream = null;
+        const res = input.payload as HttpResponse;
+        if (res.status !== 200) return { state: s, outputs: out };
+        const node = res.body as KubeObject;
+        const now = rfc3339(nowMs);
+        const healthy: Record<string, { status: string; reason: string; message: string }> = {
+          MemoryPressure: { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
+          DiskPressure: { status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
+          PIDPressure: { status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
+          Ready: { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+        };
+        const conds = ((node.status?.conditions ?? []) as any[]).map((c) => {
+          const want = healthy[c.type];
+          if (!want) return c;
+          return { ...c, ...want, lastHeartbeatTime: now, lastTransitionTime: c.status === want.status ? c.lastTransitionTime : now };
+        });
+        const changed = ((node.status?.conditions ?? []) as any[]).some((c) => healthy[c.type] && c.status !== healthy[c.type]!.status);
+        if (changed || nowMs - s.nodeStatusPostedMs >= NODE_STATUS_REPORT_MS) {
+          s.nodeStatusPostedMs = nowMs;
+          if (changed) out.push({ type: 'note', kind: 'kubelet.node-status', data: { node: config.node, ready: 'True' } });
+          send('PATCH', `/api/v1/nodes/${config.node}/status`, { status: { conditions: conds } });
         }
         return { state: s, outputs: out };
       }
       if (input.type === 'timer' && input.name === 'renew') {
         leaseReq(s.lease ? 'update' : 'get');
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'timer' && input.name === 'lease-timeout') {
+        if (s.leaseStream !== null && s.leaseStream === input.data) {
+          out.push({ type: 'note', kind: 'lease.timeout', data: { lease: `${config.lease.namespace}/${config.lease.name}` } });
+          leaseReq(s.lease ? 'update' : 'get');
+        }
         return { state: s, outputs: out };
       }
       const inf = onInformerInput(s.pods, s.api, input, env);
@@ -273,11 +331,10 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             break;
           case 'PullImage': {
             w.imageRef = r.imageRef;
-            if (r.cached) event(w, 'Normal', 'Pulled', `Container image "${c.image}" already present on machine`);
-            else {
-              const total = env.now - (w.pullStartUs ?? env.now);
-              event(w, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${goDuration(r.pullUs ?? total)} (${goDuration(total)} including waiting). Image size: ${r.sizeBytes} bytes.`);
-            }
+            // image_manager.go: a pull that ran (policy Always, or the image was missing) reports its
+            // time even when every layer was already there; "already present" is only for no pull.
+            const total = env.now - (w.pullStartUs ?? env.now);
+            event(w, 'Normal', 'Pulled', `Successfully pulled image "${c.image}" in ${goDuration(r.pullUs ?? total)} (${goDuration(total)} including waiting). Image size: ${r.sizeBytes} bytes.`);
             w.phase = 'creating';
             cri(w, { method: 'CreateContainer', sandboxId: w.sandboxId!, name: c.name, image: c.image });
             break;

@@ -260,25 +260,55 @@ export function rbacObjects(rng: Rng): KubeObject[] {
   });
   const readVerbs = ['get', 'list', 'watch'];
   const events = { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'update', 'patch'] };
+  const viewRules = [
+    { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'], verbs: readVerbs },
+    { apiGroups: [''], resources: ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status'], verbs: readVerbs },
+    { apiGroups: [''], resources: ['namespaces'], verbs: readVerbs },
+    { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: readVerbs },
+    { apiGroups: ['apps'], resources: ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status'], verbs: readVerbs },
+  ];
+  const write = ['create', 'delete', 'deletecollection', 'patch', 'update'];
+  const editRules = [
+    { apiGroups: [''], resources: ['pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy', 'secrets', 'services/proxy'], verbs: readVerbs },
+    { apiGroups: [''], resources: ['serviceaccounts'], verbs: ['impersonate'] },
+    { apiGroups: [''], resources: ['pods', 'pods/attach', 'pods/exec', 'pods/portforward', 'pods/proxy'], verbs: write },
+    { apiGroups: [''], resources: ['pods/eviction'], verbs: ['create'] },
+    { apiGroups: [''], resources: ['configmaps', 'events', 'persistentvolumeclaims', 'replicationcontrollers', 'replicationcontrollers/scale', 'secrets', 'serviceaccounts', 'services', 'services/proxy'], verbs: write },
+    { apiGroups: [''], resources: ['serviceaccounts/token'], verbs: ['create'] },
+    { apiGroups: ['apps'], resources: ['daemonsets', 'deployments', 'deployments/rollback', 'deployments/scale', 'replicasets', 'replicasets/scale', 'statefulsets', 'statefulsets/scale'], verbs: write },
+  ];
   return [
     role('cluster-admin', [
       { apiGroups: ['*'], resources: ['*'], verbs: ['*'] },
       { nonResourceURLs: ['*'], verbs: ['*'] },
     ]),
-    role('view', [
-      { apiGroups: [''], resources: ['configmaps', 'endpoints', 'persistentvolumeclaims', 'persistentvolumeclaims/status', 'pods', 'replicationcontrollers', 'replicationcontrollers/scale', 'serviceaccounts', 'services', 'services/status'], verbs: readVerbs },
-      { apiGroups: [''], resources: ['bindings', 'events', 'limitranges', 'namespaces/status', 'pods/log', 'pods/status', 'replicationcontrollers/status', 'resourcequotas', 'resourcequotas/status'], verbs: readVerbs },
-      { apiGroups: [''], resources: ['namespaces'], verbs: readVerbs },
-      { apiGroups: ['apps'], resources: ['controllerrevisions', 'daemonsets', 'daemonsets/status', 'deployments', 'deployments/scale', 'deployments/status', 'replicasets', 'replicasets/scale', 'replicasets/status', 'statefulsets', 'statefulsets/scale', 'statefulsets/status'], verbs: readVerbs },
-      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: readVerbs },
-    ]),
+    role('view', viewRules),
     role('system:public-info-viewer', [{ nonResourceURLs: ['/healthz', '/livez', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
+    role('system:discovery', [{ nonResourceURLs: ['/api', '/api/*', '/apis', '/apis/*', '/healthz', '/livez', '/openapi', '/openapi/*', '/readyz', '/version', '/version/'], verbs: ['get'] }]),
+    role('system:basic-user', [
+      { apiGroups: ['authentication.k8s.io'], resources: ['selfsubjectreviews'], verbs: ['create'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['selfsubjectaccessreviews', 'selfsubjectrulesreviews'], verbs: ['create'] },
+    ]),
+    // bootstrappolicy/policy.go: edit and admin are aggregated from aggregate-to-{view,edit,admin};
+    // stored here as the aggregation leaves them, for the groups the lab serves (batch, autoscaling,
+    // policy, networking and storage rules are left out with those groups).
+    role('edit', [...editRules, ...viewRules]),
+    role('admin', [
+      { apiGroups: ['rbac.authorization.k8s.io'], resources: ['rolebindings', 'roles'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] },
+      { apiGroups: ['authorization.k8s.io'], resources: ['localsubjectaccessreviews'], verbs: ['create'] },
+      ...editRules,
+      ...viewRules,
+    ]),
     role('system:kube-scheduler', [
+      events,
       { apiGroups: ['coordination.k8s.io'], resources: ['leases'], verbs: ['create'] },
       { apiGroups: ['coordination.k8s.io'], resourceNames: ['kube-scheduler'], resources: ['leases'], verbs: ['get', 'update'] },
       { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['bindings', 'pods/binding'], verbs: ['create'] },
       { apiGroups: [''], resources: ['nodes'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['replicationcontrollers', 'services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps', 'extensions'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
     ]),
     // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: the manager's own identity lists and
     // watches everything and mints its controllers' tokens; the controllers write as their own
@@ -312,15 +342,31 @@ export function rbacObjects(rng: Rng): KubeObject[] {
       { apiGroups: [''], resources: ['pods'], verbs: ['list', 'watch', 'patch', 'create', 'delete'] },
       events,
     ]),
+    role('system:controller:generic-garbage-collector', [{ apiGroups: ['*'], resources: ['*'], verbs: ['delete', 'get', 'list', 'patch', 'update', 'watch'] }, events]),
+    role('system:controller:node-controller', [
+      { apiGroups: [''], resources: ['nodes'], verbs: ['delete', 'get', 'list', 'patch', 'update'] },
+      { apiGroups: [''], resources: ['nodes/status'], verbs: ['patch', 'update'] },
+      { apiGroups: [''], resources: ['pods/status'], verbs: ['patch', 'update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'list'] },
+      events,
+    ]),
+    role('system:controller:taint-eviction-controller', [
+      { apiGroups: [''], resources: ['pods/status'], verbs: ['patch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'list'] },
+      events,
+    ]),
     binding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' },
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:unauthenticated' },
     ]),
+    binding('system:discovery', 'system:discovery', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }]),
+    binding('system:basic-user', 'system:basic-user', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' }]),
     binding('system:kube-scheduler', 'system:kube-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }]),
     binding('system:controller:deployment-controller', 'system:controller:deployment-controller', [{ kind: 'ServiceAccount', name: 'deployment-controller', namespace: 'kube-system' }]),
     binding('system:controller:replicaset-controller', 'system:controller:replicaset-controller', [{ kind: 'ServiceAccount', name: 'replicaset-controller', namespace: 'kube-system' }]),
+    ...['generic-garbage-collector', 'node-controller', 'taint-eviction-controller'].map((c) => binding(`system:controller:${c}`, `system:controller:${c}`, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }])),
   ];
 }
 

@@ -27,7 +27,7 @@ import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, deploymentAndRe
 import { computeHash } from '../controllers/hash';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
-export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller'];
+export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller'];
 
 export const LAPTOP = { name: 'laptop', ip: '10.89.97.10' };
 const CA_TS = Math.floor(INSTALLED_MS / 1000);
@@ -154,7 +154,7 @@ function buildTowerFleet(k: Kernel, opts: { workloads: boolean }): BuiltScenario
     k.spawn(
       'k3s-master',
       'kube-scheduler',
-      makeKubeScheduler({ apiserver, serverName: '127.0.0.1', cert: clientCert('system:kube-scheduler', [], 'kube-scheduler-cert'), userAgent: `kube-scheduler/${K3S_VERSION} (linux/amd64) kubernetes/scheduler`, lease: { name: 'kube-scheduler', namespace: 'kube-system', holderIdentity: leaseOf('kube-scheduler'), leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 } }),
+      makeKubeScheduler({ apiserver, serverName: '127.0.0.1', host: 'k3s-master', cert: clientCert('system:kube-scheduler', [], 'kube-scheduler-cert'), userAgent: `kube-scheduler/${K3S_VERSION} (linux/amd64) kubernetes/scheduler`, lease: { name: 'kube-scheduler', namespace: 'kube-system', holderIdentity: leaseOf('kube-scheduler'), leaseDurationSeconds: 15, periodUs: seconds(2), jitterFactor: 0 } }),
     );
     k.spawn(
       'k3s-master',

@@ -21,35 +21,51 @@ export interface ResourceDef {
   version: string;
   namespaced: boolean;
   etcdPath: string;
+  /** Discovery's singularResource (the kind, lower-cased). */
+  singular: string;
   shortNames?: string[];
+  /** Discovery categories: "all" makes `kubectl get all` list the resource. */
+  categories?: string[];
   verbs: string[];
+  /** Not stored: a create-only review (SelfSubjectReview, SelfSubjectAccessReview, …) answered at once. */
+  virtual?: boolean;
 }
 
 const ALL_VERBS = ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'];
 
-function def(resource: string, kind: string, group: string, version: string, namespaced: boolean, etcdPath = resource, shortNames?: string[]): ResourceDef {
-  return { resource, kind, listKind: `${kind}List`, group, version, namespaced, etcdPath, shortNames, verbs: ALL_VERBS };
+function def(resource: string, kind: string, group: string, version: string, namespaced: boolean, etcdPath = resource, shortNames?: string[], extra: Partial<ResourceDef> = {}): ResourceDef {
+  return { resource, kind, listKind: `${kind}List`, group, version, namespaced, etcdPath, singular: kind.toLowerCase(), ...(shortNames ? { shortNames } : {}), verbs: ALL_VERBS, ...extra };
 }
 
+const review = (resource: string, kind: string, group: string, namespaced = false): ResourceDef => def(resource, kind, group, 'v1', namespaced, '', undefined, { verbs: ['create'], virtual: true });
+
+// Short names, categories and verbs as v1.33's discovery lists them (pkg/registry/**/storage:
+// ShortNames(), Categories(); namespaces have no deletecollection).
 export const RESOURCES: ResourceDef[] = [
-  def('namespaces', 'Namespace', '', 'v1', false, 'namespaces', ['ns']),
+  def('namespaces', 'Namespace', '', 'v1', false, 'namespaces', ['ns'], { verbs: ['create', 'delete', 'get', 'list', 'patch', 'update', 'watch'] }),
   def('nodes', 'Node', '', 'v1', false, 'minions', ['no']),
-  def('pods', 'Pod', '', 'v1', true, 'pods', ['po']),
-  def('services', 'Service', '', 'v1', true, 'services/specs', ['svc']),
+  def('pods', 'Pod', '', 'v1', true, 'pods', ['po'], { categories: ['all'] }),
+  def('services', 'Service', '', 'v1', true, 'services/specs', ['svc'], { categories: ['all'] }),
   def('endpoints', 'Endpoints', '', 'v1', true, 'services/endpoints', ['ep']),
   def('events', 'Event', '', 'v1', true, 'events', ['ev']),
   def('serviceaccounts', 'ServiceAccount', '', 'v1', true, 'serviceaccounts', ['sa']),
   def('secrets', 'Secret', '', 'v1', true),
   def('configmaps', 'ConfigMap', '', 'v1', true, 'configmaps', ['cm']),
-  def('deployments', 'Deployment', 'apps', 'v1', true, 'deployments', ['deploy']),
-  def('replicasets', 'ReplicaSet', 'apps', 'v1', true, 'replicasets', ['rs']),
-  def('daemonsets', 'DaemonSet', 'apps', 'v1', true, 'daemonsets', ['ds']),
+  def('deployments', 'Deployment', 'apps', 'v1', true, 'deployments', ['deploy'], { categories: ['all'] }),
+  def('replicasets', 'ReplicaSet', 'apps', 'v1', true, 'replicasets', ['rs'], { categories: ['all'] }),
+  def('daemonsets', 'DaemonSet', 'apps', 'v1', true, 'daemonsets', ['ds'], { categories: ['all'] }),
   def('endpointslices', 'EndpointSlice', 'discovery.k8s.io', 'v1', true),
   def('leases', 'Lease', 'coordination.k8s.io', 'v1', true),
   def('roles', 'Role', 'rbac.authorization.k8s.io', 'v1', true),
   def('rolebindings', 'RoleBinding', 'rbac.authorization.k8s.io', 'v1', true),
   def('clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io', 'v1', false),
   def('clusterrolebindings', 'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', false),
+  review('selfsubjectreviews', 'SelfSubjectReview', 'authentication.k8s.io'),
+  review('tokenreviews', 'TokenReview', 'authentication.k8s.io'),
+  review('localsubjectaccessreviews', 'LocalSubjectAccessReview', 'authorization.k8s.io', true),
+  review('selfsubjectaccessreviews', 'SelfSubjectAccessReview', 'authorization.k8s.io'),
+  review('selfsubjectrulesreviews', 'SelfSubjectRulesReview', 'authorization.k8s.io'),
+  review('subjectaccessreviews', 'SubjectAccessReview', 'authorization.k8s.io'),
 ];
 
 export function findResource(group: string, version: string, resource: string): ResourceDef | undefined {
