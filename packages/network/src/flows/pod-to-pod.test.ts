@@ -5,6 +5,8 @@ import { decapsulate } from '../vxlan/vxlan-encap';
 import { decodeEthernet } from '../packet/ethernet';
 import { decodeIPv4 } from '../packet/ipv4';
 import { readPcap } from '../packet/pcap';
+import { decodeUdp } from '../packet/udp';
+import { decodeDnsQuery } from '../dns/dns-wire';
 import { podToPod } from './pod-to-pod';
 
 describe("the seed's Example 3 (pod-to-pod)", () => {
@@ -32,8 +34,15 @@ describe("the seed's Example 3 (pod-to-pod)", () => {
   it('the reply is un-DNATed to the Service IP on worker-1', () => {
     expect(r.steps[12]!.title).toContain('10.43.38.112:80');
   });
-  it('exports a pcap with the four frames', () => {
-    expect(readPcap(r.pcap).length).toBe(4);
+  it('exports a pcap with the five frames: the first DNS query, the SYN on the pod veth, on the underlay, at the api pod, the SYN-ACK', () => {
+    expect(readPcap(r.pcap).length).toBe(5);
+  });
+  it('step 2 carries the first DNS query as the resolver sends it (search suffix first, RD, one question)', () => {
+    const f = fromHex(r.steps[1]!.frameHex!);
+    const ip = decodeIPv4(decodeEthernet(f).payload);
+    expect(ip).toMatchObject({ src: '10.42.1.5', dst: '10.43.0.10', ttl: 64, df: true, headerValid: true });
+    const q = decodeDnsQuery(decodeUdp(ip.payload, ip.src, ip.dst).payload);
+    expect(q).toMatchObject({ flags: 0x0100, qdcount: 1, name: 'api.default.svc.cluster.local.default.svc.cluster.local', qtype: 1, qclass: 1 });
   });
   it('is deterministic for a seed', () => {
     expect(podToPod(mulberry32(42)).steps).toEqual(r.steps);

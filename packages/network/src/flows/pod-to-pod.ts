@@ -3,11 +3,15 @@
  * http://api.default.svc.cluster.local, whose pod is 10.42.2.8 on k3s-worker-2 — as thirteen steps
  * with the seed's numbering and the real data attached: the resolver's queries and CoreDNS's answer,
  * every iptables rule the packets hit on both nodes, the route/neigh/fdb entries flannel installed,
- * and the exact bytes on the pod veth, on the underlay (VXLAN) and at the api pod, as pcap records.
- * Follows: the components it composes (see their headers); Linux's TCP SYN as a Linux 6.x client
- * sends it (options MSS, SACK_PERM, TS, NOP, WS 7; window = the largest multiple of the MSS ≤ 65535).
- * Leaves out: the DNS packets' own bytes (the DNS step reports the query, the search-list tries and
- * the answer and the rules the UDP query hits, not its wire format), the rest of the TCP/HTTP
+ * and the exact bytes of the DNS query, on the pod veth, on the underlay (VXLAN) and at the api pod, as
+ * pcap records.
+ * Follows: the components it composes (see their headers); the TCP SYN and SYN-ACK as Linux sends
+ * them (net/ipv4/tcp_output.c: tcp_options_write — MSS, SACK_PERM+TS, NOP+WS; tcp_select_initial_window
+ * — window and window scale; ip_build_and_send_pkt — SYN-ACK IP ID 0 with DF). test/vxlan-netns.test.ts
+ * compares the four frames with a real kernel's.
+ * Leaves out: the DNS responses' bytes and the queries after the first (step 2 carries the first A
+ * query as glibc's resolver sends it, the search-list tries, the answer and the rules the query hits;
+ * a real getaddrinfo also asks AAAA), the rest of the TCP/HTTP
  * exchange after the SYN / SYN-ACK. The seed's step 2 says DNS "returns 10.43.0.10"; 10.43.0.10 is
  * the DNS server (kube-dns) — the answer is the api Service's ClusterIP, and that is what we show.
  * Seeded: client ephemeral port, TCP ISNs and timestamps, IP IDs, the VXLAN outer source port hash,
@@ -15,13 +19,15 @@
  */
 import type { RandomSource } from '../rand';
 import { resolvConf, resolve, k3sSystemServices, type DnsAnswer } from '../dns/coredns';
+import { DNS_TYPE_A, encodeDnsQuery } from '../dns/dns-wire';
+import { encodeUdp } from '../packet/udp';
 import { k3sProxierConfig, Proxier } from '../iptables/proxier';
 import { k3sNodeRuleset } from '../iptables/node-rules';
 import { Conntrack, walkPacket, type Hit, type WalkResult } from '../iptables/netfilter-walk';
 import type { EndpointSlice, Service } from '../iptables/objects';
 import { put32, toHex } from '../packet/bytes';
 import { encodeEthernet, ETH_P_IP } from '../packet/ethernet';
-import { encodeIPv4, IPPROTO_TCP } from '../packet/ipv4';
+import { encodeIPv4, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ipv4';
 import { encodeTcp, TCP_ACK, TCP_SYN } from '../packet/tcp';
 import { writePcap, type PcapRecord } from '../packet/pcap';
 import { decapsulate, encapsulate, seededEncapFields, udpFlowSrcPort } from '../vxlan/vxlan-encap';
@@ -79,6 +85,36 @@ export function linuxSynOptions(mss: number, tsval: number, tsecr = 0, wscale = 
   return o;
 }
 
+/**
+ * tcp_select_initial_window (net/ipv4/tcp_output.c): the receive window a SYN or SYN-ACK advertises
+ * (never scaled: at most 65535) is the initial receive space rounded down to a multiple of the MSS
+ * the window is counted in (for a SYN-ACK with timestamps, the MSS less the 12 option bytes); the
+ * window scale is ilog2(max(tcp_rmem[2], rmem_max)) - 15, clamped to 0…14.
+ */
+export function linuxInitialWindow(mss: number, space = LINUX_INITIAL_RCV_SPACE): number {
+  return Math.min(space > mss ? space - (space % mss) : space, 0xffff);
+}
+export function linuxWindowScale(tcpRmemMax = LINUX_TCP_RMEM_MAX, rmemMax = LINUX_RMEM_MAX): number {
+  const space = Math.max(tcpRmemMax, rmemMax);
+  return Math.max(0, Math.min(14, Math.floor(Math.log2(space)) - 15));
+}
+/** tcp_win_from_space(tcp_rmem[1] = 131072): the initial receive space of a fresh socket. */
+export const LINUX_INITIAL_RCV_SPACE = 65536;
+/** net.ipv4.tcp_rmem[2]: 6 MiB since Linux 4.20, what k3s hosts usually run; recent kernels use 32 MiB (window scale 10). */
+export const LINUX_TCP_RMEM_MAX = 6291456;
+/** net.core.rmem_max default */
+export const LINUX_RMEM_MAX = 212992;
+/** TCPOLEN_TSTAMP_ALIGNED */
+const TS_OPTION_BYTES = 12;
+
+/** The node kernel's settings the flow's bytes depend on. */
+export interface Example3Kernel {
+  /** net.ipv4.tcp_rmem[2] of the pods' network namespaces (decides the window scale option) */
+  tcpRmemMax?: number;
+  /** net.core.rmem_max */
+  rmemMax?: number;
+}
+
 export interface PodToPodResult {
   steps: FlowStep[];
   pcap: Uint8Array;
@@ -86,7 +122,32 @@ export interface PodToPodResult {
   restoreText: Record<string, string>;
 }
 
-export function podToPod(rng: RandomSource): PodToPodResult {
+/**
+ * The values a real kernel draws at random for Example 3. podToPod draws each from the seeded stream
+ * unless it is given here — the real-kernel test passes the values it read from real frames, so the
+ * flow's bytes can be compared with the kernel's byte for byte.
+ */
+export interface Example3Seeded {
+  /** the first DNS query: source port, DNS message ID, IP ID */
+  dnsSourcePort: number;
+  dnsId: number;
+  dnsIpId: number;
+  /** the SYN: client ephemeral port, ISN, TSval, IP ID */
+  sourcePort: number;
+  isn: number;
+  tsval: number;
+  ipId: number;
+  /** the SYN's VXLAN packet: outer UDP source port (else derived from a seeded flow hash) and IP ID */
+  udpSourcePort: number;
+  outerIpId: number;
+  /** the SYN-ACK: ISN and TSval of the api pod, its VXLAN packet's outer UDP source port and IP ID */
+  replyIsn: number;
+  replyTsval: number;
+  replyUdpSourcePort: number;
+  replyOuterIpId: number;
+}
+
+export function podToPod(rng: RandomSource, fixed: Partial<Example3Seeded> = {}, kernel: Example3Kernel = {}): PodToPodResult {
   const e = TOWER_FLEET_EXAMPLE3;
   const nodes = towerFleetFlannelNodes();
   const node = (n: string) => nodes.find((x) => x.name === n)!;
@@ -117,19 +178,26 @@ export function podToPod(rng: RandomSource): PodToPodResult {
   // 2. DNS: the resolver's search list, a UDP query to kube-dns (10.43.0.10) DNATed to CoreDNS
   t += 120;
   const dns = resolve('api.default.svc.cluster.local', e.clientPod.namespace, services, slices);
-  const dnsPort = rng.int(32768, 60999);
+  const dnsPort = fixed.dnsSourcePort ?? rng.int(32768, 60999);
+  const dnsId = fixed.dnsId ?? rng.int(0, 0xffff);
+  const dnsIpId = fixed.dnsIpId ?? rng.int(0, 0xffff);
   const dnsWalk = walkPacket(rs1, { src: e.clientPod.ip, srcPort: dnsPort, dst: '10.43.0.10', dstPort: 53, proto: 'udp' }, ['PREROUTING', 'FORWARD', 'POSTROUTING'], ctx1);
-  steps.push({ step: 2, title: `DNS query to 10.43.0.10 (kube-dns) → A ${dns.answer.answers[0]?.ip ?? 'NXDOMAIN'}`, node: w1.name, component: 'CoreDNS', atUs: t, dns: { resolvConf: resolvConf(e.clientPod.namespace), tried: dns.tried, answer: dns.answer, queryWalk: dnsWalk.hits, ...(dnsWalk.dnat ? { dnsDnat: dnsWalk.dnat } : {}) }, seeded: { dnsSourcePort: dnsPort } });
+  // the first query on the wire: ndots:5 makes the resolver try the first search suffix first
+  const query = encodeDnsQuery({ id: dnsId, name: dns.tried[0]!.query, qtype: DNS_TYPE_A });
+  const dnsFrame = encodeEthernet({ dst: e.cni0Mac[w1.name]!, src: e.clientPod.mac, etherType: ETH_P_IP, payload: encodeIPv4({ tos: 0, id: dnsIpId, df: true, ttl: 64, protocol: IPPROTO_UDP, src: e.clientPod.ip, dst: '10.43.0.10', payload: encodeUdp({ srcPort: dnsPort, dstPort: 53, payload: query }, e.clientPod.ip, '10.43.0.10') }) });
+  records.push({ timeUs: t, frame: dnsFrame });
+  steps.push({ step: 2, title: `DNS query to 10.43.0.10 (kube-dns) → A ${dns.answer.answers[0]?.ip ?? 'NXDOMAIN'}`, node: w1.name, component: 'CoreDNS', atUs: t, dns: { resolvConf: resolvConf(e.clientPod.namespace), tried: dns.tried, answer: dns.answer, queryWalk: dnsWalk.hits, ...(dnsWalk.dnat ? { dnsDnat: dnsWalk.dnat } : {}) }, frameHex: toHex(dnsFrame), seeded: { dnsSourcePort: dnsPort, dnsId, dnsIpId } });
   const svcIP = dns.answer.answers[0]!.ip;
 
   // 3. TCP SYN to the Service IP, as the pod's kernel sends it (TTL 64, DF, MSS = 1450 - 40)
   t += 900;
-  const sport = rng.int(32768, 60999);
-  const isn = rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
-  const tsval = rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
-  const ipId = rng.int(0, 0xffff);
+  const sport = fixed.sourcePort ?? rng.int(32768, 60999);
+  const isn = fixed.isn ?? rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
+  const tsval = fixed.tsval ?? rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
+  const ipId = fixed.ipId ?? rng.int(0, 0xffff);
   const mss = 1450 - 40;
-  const synTcp = (dst: string, dport: number) => encodeTcp({ srcPort: sport, dstPort: dport, seq: isn, ack: 0, flags: TCP_SYN, window: Math.floor(65535 / mss) * mss, options: linuxSynOptions(mss, tsval), payload: new Uint8Array(0) }, e.clientPod.ip, dst);
+  const wscale = linuxWindowScale(kernel.tcpRmemMax, kernel.rmemMax);
+  const synTcp = (dst: string, dport: number) => encodeTcp({ srcPort: sport, dstPort: dport, seq: isn, ack: 0, flags: TCP_SYN, window: linuxInitialWindow(mss), options: linuxSynOptions(mss, tsval, 0, wscale), payload: new Uint8Array(0) }, e.clientPod.ip, dst);
   const synIp = (dst: string, dport: number, ttl: number) => encodeIPv4({ tos: 0, id: ipId, df: true, ttl, protocol: IPPROTO_TCP, src: e.clientPod.ip, dst, payload: synTcp(dst, dport) });
   const podFrame = encodeEthernet({ dst: e.cni0Mac[w1.name]!, src: e.clientPod.mac, etherType: ETH_P_IP, payload: synIp(svcIP, 80, 64) });
   records.push({ timeUs: t, frame: podFrame });
@@ -152,8 +220,10 @@ export function podToPod(rng: RandomSource): PodToPodResult {
   t += 10;
   const inner = encodeEthernet({ dst: remote.vtepMac, src: w1.vtepMac, etherType: ETH_P_IP, payload: synIp(dst, walk.packet.dstPort, 63) });
   const enc = seededEncapFields(rng);
-  const outer = encapsulate({ vni: 1, srcVtep: w1.publicIP, dstVtep: remote.publicIP, srcMac: w1.nicMac!, dstMac: remote.nicMac!, inner, flowHash: enc.flowHash, ipId: enc.ipId });
-  steps.push({ step: 7, title: `VXLAN encapsulation ${w1.publicIP} → ${remote.publicIP} (VNI 1, UDP 8472)`, node: w1.name, component: 'flannel.1 (vxlan)', atUs: t, flannel: entries, innerFrameHex: toHex(inner), frameHex: toHex(outer), seeded: { flowHash: enc.flowHash, udpSourcePort: udpFlowSrcPort(enc.flowHash), outerIpId: enc.ipId } });
+  const udpSourcePort = fixed.udpSourcePort ?? udpFlowSrcPort(enc.flowHash);
+  const outerIpId = fixed.outerIpId ?? enc.ipId;
+  const outer = encapsulate({ vni: 1, srcVtep: w1.publicIP, dstVtep: remote.publicIP, srcMac: w1.nicMac!, dstMac: remote.nicMac!, inner, udpSrcPort: udpSourcePort, ipId: outerIpId });
+  steps.push({ step: 7, title: `VXLAN encapsulation ${w1.publicIP} → ${remote.publicIP} (VNI 1, UDP 8472)`, node: w1.name, component: 'flannel.1 (vxlan)', atUs: t, flannel: entries, innerFrameHex: toHex(inner), frameHex: toHex(outer), seeded: { ...(fixed.udpSourcePort === undefined ? { flowHash: enc.flowHash } : {}), udpSourcePort, outerIpId } });
 
   // 8. on the node network
   t += 40;
@@ -182,17 +252,19 @@ export function podToPod(rng: RandomSource): PodToPodResult {
 
   // 13. the reply: SYN-ACK from the api pod; on worker-1 conntrack rewrites the source back to the Service IP
   t += 60;
-  const isn2 = rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
-  const ts2 = rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
+  const isn2 = fixed.replyIsn ?? rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
+  const ts2 = fixed.replyTsval ?? rng.int(0, 0xffff) * 0x10000 + rng.int(0, 0xffff);
   const ipId2 = 0; // Linux sends SYN-ACKs with IP ID 0 when DF is set
-  const synAck = encodeTcp({ srcPort: walk.packet.dstPort, dstPort: sport, seq: isn2, ack: (isn + 1) >>> 0, flags: TCP_SYN | TCP_ACK, window: Math.floor(65535 / mss) * mss, options: linuxSynOptions(mss, ts2, tsval), payload: new Uint8Array(0) }, dst, e.clientPod.ip);
+  const synAck = encodeTcp({ srcPort: walk.packet.dstPort, dstPort: sport, seq: isn2, ack: (isn + 1) >>> 0, flags: TCP_SYN | TCP_ACK, window: linuxInitialWindow(mss - TS_OPTION_BYTES), options: linuxSynOptions(mss, ts2, tsval, wscale), payload: new Uint8Array(0) }, dst, e.clientPod.ip);
   const replyInner = encodeEthernet({ dst: w1.vtepMac, src: w2.vtepMac, etherType: ETH_P_IP, payload: encodeIPv4({ tos: 0, id: ipId2, df: true, ttl: 63, protocol: IPPROTO_TCP, src: dst, dst: e.clientPod.ip, payload: synAck }) });
   walkPacket(rs2, { src: dst, srcPort: walk.packet.dstPort, dst: e.clientPod.ip, dstPort: sport, proto: 'tcp' }, ['PREROUTING', 'FORWARD', 'POSTROUTING'], ctx2);
   const enc2 = seededEncapFields(rng);
-  const replyOuter = encapsulate({ vni: 1, srcVtep: w2.publicIP, dstVtep: w1.publicIP, srcMac: w2.nicMac!, dstMac: w1.nicMac!, inner: replyInner, flowHash: enc2.flowHash, ipId: enc2.ipId });
+  const replyUdpSourcePort = fixed.replyUdpSourcePort ?? udpFlowSrcPort(enc2.flowHash);
+  const replyOuterIpId = fixed.replyOuterIpId ?? enc2.ipId;
+  const replyOuter = encapsulate({ vni: 1, srcVtep: w2.publicIP, dstVtep: w1.publicIP, srcMac: w2.nicMac!, dstMac: w1.nicMac!, inner: replyInner, udpSrcPort: replyUdpSourcePort, ipId: replyOuterIpId });
   records.push({ timeUs: t, frame: replyOuter });
   const back = walkPacket(rs1, { src: dst, srcPort: walk.packet.dstPort, dst: e.clientPod.ip, dstPort: sport, proto: 'tcp' }, ['PREROUTING', 'FORWARD', 'POSTROUTING'], ctx1);
-  steps.push({ step: 13, title: `api replies; conntrack on ${w1.name} rewrites the source to ${back.packet.src}:${back.packet.srcPort}`, node: w2.name, component: 'api pod → conntrack', atUs: t, hits: back.hits, conntrack: back.conntrack ? Conntrack.format(back.conntrack) : '', frameHex: toHex(replyOuter), seeded: { isn: isn2, tsval: ts2, flowHash: enc2.flowHash, outerIpId: enc2.ipId } });
+  steps.push({ step: 13, title: `api replies; conntrack on ${w1.name} rewrites the source to ${back.packet.src}:${back.packet.srcPort}`, node: w2.name, component: 'api pod → conntrack', atUs: t, hits: back.hits, conntrack: back.conntrack ? Conntrack.format(back.conntrack) : '', frameHex: toHex(replyOuter), seeded: { isn: isn2, tsval: ts2, ...(fixed.replyUdpSourcePort === undefined ? { flowHash: enc2.flowHash } : {}), udpSourcePort: replyUdpSourcePort, outerIpId: replyOuterIpId } });
 
   return { steps, pcap: writePcap(records), records, restoreText };
 }

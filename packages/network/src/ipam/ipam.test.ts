@@ -71,6 +71,37 @@ describe('Tower Fleet IPAM', () => {
       { numRuns: 100 },
     );
   });
+  it('property: never hands out a ClusterIP twice (dynamic and requested, with releases)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.oneof(fc.constant('alloc' as const), fc.integer({ min: 1, max: 40 }).map((n) => ({ want: `10.43.250.${n}` })), fc.nat(500)), { maxLength: 300 }), (ops) => {
+        // a /24 service range keeps it small enough to fill
+        const ipam = new Ipam({ nodeNetwork: '10.89.97.0/24', clusterCidr: '10.42.0.0/16', serviceCidr: '10.43.250.0/24', clusterDns: '10.43.250.10' });
+        const live = new Set<string>(['10.43.250.1', '10.43.250.10']);
+        const mine: string[] = [];
+        for (const op of ops) {
+          if (op === 'alloc') {
+            if (live.size >= 254) continue;
+            const got = ipam.allocateServiceIP('s');
+            expect(live.has(got)).toBe(false);
+            live.add(got);
+            mine.push(got);
+          } else if (typeof op === 'object') {
+            if (live.has(op.want)) expect(() => ipam.allocateServiceIP('s', op.want)).toThrow(/already allocated/);
+            else {
+              expect(ipam.allocateServiceIP('s', op.want)).toBe(op.want);
+              live.add(op.want);
+              mine.push(op.want);
+            }
+          } else if (mine.length > 0) {
+            const ip = mine.splice(op % mine.length, 1)[0]!;
+            ipam.releaseServiceIP(ip);
+            live.delete(ip);
+          }
+        }
+      }),
+      { numRuns: 100 },
+    );
+  });
   it('property: node CIDRs are distinct and inside the cluster CIDR', () => {
     fc.assert(
       fc.property(fc.integer({ min: 1, max: 256 }), (n) => {

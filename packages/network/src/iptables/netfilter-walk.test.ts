@@ -88,6 +88,14 @@ describe('netfilter walk on a k3s node', () => {
       { numRuns: 15 },
     );
   });
+  it('-i / -o match the packet interfaces (a trailing + is a prefix)', () => {
+    const rs = buildRuleset('*filter\n:FORWARD - [0:0]\n-A FORWARD -i cni0 -o flannel.+ -j DROP\n-A FORWARD ! -i cni0 -j REJECT\nCOMMIT\n');
+    const ctx = () => ({ localAddresses: [], rng: mulberry32(1), conntrack: new Conntrack() });
+    const p = { src: '10.42.1.5', srcPort: 1, dst: '10.42.2.8', dstPort: 80, proto: 'tcp' as const };
+    expect(walkPacket(rs, { ...p, inIface: 'cni0', outIface: 'flannel.1' }, ['FORWARD'], ctx()).verdict).toBe('DROP');
+    expect(walkPacket(rs, { ...p, inIface: 'cni0', outIface: 'eth0' }, ['FORWARD'], ctx()).verdict).toBe('ACCEPT');
+    expect(walkPacket(rs, { ...p, inIface: 'eth0', outIface: 'flannel.1' }, ['FORWARD'], ctx()).verdict).toBe('REJECT');
+  });
   it('unknown options are named in the error', () => {
     const rs = buildRuleset('*nat\n:PREROUTING - [0:0]\n-A PREROUTING -m foo --bar 1 -j ACCEPT\nCOMMIT\n');
     expect(() => walkPacket(rs, { src: '1.1.1.1', srcPort: 1, dst: '2.2.2.2', dstPort: 2, proto: 'tcp' }, ['PREROUTING'], { localAddresses: [], rng: mulberry32(1), conntrack: new Conntrack() })).toThrow(/option --bar is not modelled/);

@@ -59,6 +59,15 @@ export interface Packet {
   dstPort: number;
   proto: 'tcp' | 'udp' | 'sctp' | 'icmp';
   mark?: number;
+  /** the interface it came in on (PREROUTING, INPUT, FORWARD) and goes out of (FORWARD, OUTPUT, POSTROUTING), for -i / -o */
+  inIface?: string;
+  outIface?: string;
+}
+
+/** iptables' interface match: exact name, or a prefix when the rule's name ends in '+'. */
+function ifaceMatch(spec: string, name: string | undefined): boolean {
+  if (name === undefined) return false;
+  return spec.endsWith('+') ? name.startsWith(spec.slice(0, -1)) : name === spec;
 }
 
 export interface Hit {
@@ -178,6 +187,8 @@ function matches(args: string[], st: State, ctx: NodeContext, table: string): { 
       case '-s': r = ipMatch(v, p.src); break;
       case '-d': r = ipMatch(v, p.dst); break;
       case '-p': r = v === p.proto; break;
+      case '-i': r = ifaceMatch(v, p.inIface); break;
+      case '-o': r = ifaceMatch(v, p.outIface); break;
       case '--dport': r = Number(v) === p.dstPort; break;
       case '--sport': r = Number(v) === p.srcPort; break;
       case '-m': r = true; break; // module load; its options follow

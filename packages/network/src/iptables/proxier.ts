@@ -148,6 +148,17 @@ function sameEndpoints(a: EndpointInfo[][] | undefined, b: EndpointInfo[][] | un
   return true;
 }
 
+/** Where a partial sync writes the rules of services it leaves alone: nothing is kept. */
+class DiscardBuffer extends LineBuffer {
+  constructor() {
+    super(1);
+  }
+  override s(_str: string): this {
+    return this;
+  }
+  override nl(): void {}
+}
+
 const utf8 = new TextEncoder();
 const utf8d = new TextDecoder();
 
@@ -245,10 +256,12 @@ export class Proxier {
     const filterRules = new LineBuffer();
     // Sized from the counts (about 40 bytes of chain lines and 250 of rules per endpoint) so that a big
     // payload is written without regrowing.
-    const natChainsBuf = new LineBuffer(4096 + 48 * (totalEndpoints + 2 * svcPorts.length));
-    const natRulesBuf = new LineBuffer(4096 + 256 * totalEndpoints + 512 * svcPorts.length);
+    // A partial sync writes only the changed services' chains: start small and let it grow.
+    const sizedEndpoints = doFullSync ? totalEndpoints : 0;
+    const natChainsBuf = new LineBuffer(4096 + 48 * (sizedEndpoints + 2 * svcPorts.length));
+    const natRulesBuf = new LineBuffer(4096 + 256 * sizedEndpoints + 512 * svcPorts.length);
     // The rules of services a partial sync leaves alone are written here and thrown away.
-    const skipped = new LineBuffer();
+    const skipped = new DiscardBuffer();
     const activeNat = new Set<string>();
 
     for (const c of ['KUBE-SERVICES', 'KUBE-EXTERNAL-SERVICES', 'KUBE-FORWARD', 'KUBE-NODEPORTS', 'KUBE-PROXY-FIREWALL']) filterChains.write(`:${c} - [0:0]`);

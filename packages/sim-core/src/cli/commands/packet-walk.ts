@@ -1,6 +1,6 @@
 /**
- * `lab packet-walk -f objects.yaml --src IP[:port] --dst IP:port/proto [--seed N] [--hook prerouting|output]
- *   [--count N] -o json`: takes a packet through a k3s node's netfilter tables (kube-proxy's rules
+ * `lab packet-walk -f objects.yaml --src IP[:port] --dst IP:port/proto [--seed N] [--in-iface IF]
+ *   [--out-iface IF] [--count N] -o json`: takes a packet through a k3s node's netfilter tables (kube-proxy's rules
  * for the objects plus flannel's) and prints every rule it hits and the resulting DNAT destination.
  * `--count` sends N connections (different source ports) to show the statistic spread.
  */
@@ -32,9 +32,11 @@ export const register: RegisterCommand = (program) => {
     .requiredOption('--dst <ip:port/proto>', 'destination, e.g. 10.43.0.10:53/udp')
     .option('--seed <n>', 'seed for the statistic matches', intArg('--seed'), 1)
     .option('--count <n>', 'connections to send (source port increments)', intArg('--count', 1, 100000), 1)
-    .option('--pod-cidr <cidr>', "this node's pod CIDR (flannel's lease)", '10.42.1.0/24');
+    .option('--pod-cidr <cidr>', "this node's pod CIDR (flannel's lease)", '10.42.1.0/24')
+    .option('--in-iface <name>', 'interface the packet arrives on, for -i matches (e.g. cni0, flannel.1, eth0)')
+    .option('--out-iface <name>', 'interface the packet leaves by, for -o matches (e.g. flannel.1, cni0, eth0)');
   addProxyFlags(cmd);
-  cmd.addOption(outputOption(['text', 'json'])).action((opts: ProxyOpts & { file: string; src: string; dst: string; seed: number; count: number; podCidr: string; output: string; randomFully: boolean }) => {
+  cmd.addOption(outputOption(['text', 'json'])).action((opts: ProxyOpts & { file: string; src: string; dst: string; seed: number; count: number; podCidr: string; inIface?: string; outIface?: string; output: string; randomFully: boolean }) => {
     const cfg = proxierConfigFromFlags(opts);
     const src = parseEndpoint(opts.src, '--src', false);
     const dst = parseEndpoint(opts.dst, '--dst', true);
@@ -48,7 +50,7 @@ export const register: RegisterCommand = (program) => {
     const results = [];
     for (let i = 0; i < opts.count; i++) {
       try {
-        results.push(walkPacket(rs, { src: src.ip, srcPort: (src.port ?? 40000) + i, dst: dst.ip, dstPort: dst.port!, proto: (dst.proto ?? 'tcp') as 'tcp' }, hooks, ctx));
+        results.push(walkPacket(rs, { src: src.ip, srcPort: (src.port ?? 40000) + i, dst: dst.ip, dstPort: dst.port!, proto: (dst.proto ?? 'tcp') as 'tcp', ...(opts.inIface ? { inIface: opts.inIface } : {}), ...(opts.outIface ? { outIface: opts.outIface } : {}) }, hooks, ctx));
       } catch (e) {
         if (e instanceof FieldError) throw new CliError(e.message);
         throw e;

@@ -55,8 +55,8 @@ describe('lab flow pod-to-pod', () => {
     expect(a.steps[1]!.rules!.some((h) => h.chain === 'KUBE-SVC-TCOU7JCQXEZGVUNU')).toBe(true);
   });
 
-  it('attaches the frame bytes where a step puts one on a wire: pod veth, VXLAN on the underlay, at the api pod', () => {
-    for (const i of [3, 7, 8, 12, 13]) expect(a.steps[i - 1]!.bytes?.frame, `step ${i}`).toMatch(/^([0-9a-f]{2})+$/);
+  it('attaches the frame bytes where a step puts one on a wire: the DNS query, pod veth, VXLAN on the underlay, at the api pod', () => {
+    for (const i of [2, 3, 7, 8, 12, 13]) expect(a.steps[i - 1]!.bytes?.frame, `step ${i}`).toMatch(/^([0-9a-f]{2})+$/);
     expect(a.steps[6]!.bytes!.inner).toMatch(/^([0-9a-f]{2})+$/);
     const underlay = Buffer.from(a.steps[7]!.bytes!.frame!, 'hex');
     expect(underlay.readUInt16BE(12)).toBe(0x0800); // IPv4
@@ -101,11 +101,14 @@ if (tsharkMissing) console.log('skipping the tshark check of the pod-to-pod pcap
 
 describe.skipIf(tsharkMissing)('the --pcap file in tshark', () => {
   it('opens; the underlay frames dissect as VXLAN with the inner frame, checksums good', () => {
-    expect(a.pcap.frames).toBe(4);
+    expect(a.pcap.frames).toBe(5);
     const r = spawnSync('tshark', ['-n', '-r', pcapFile, '-o', 'ip.check_checksum:TRUE', '-o', 'udp.check_checksum:TRUE', '-o', 'tcp.check_checksum:TRUE', '-d', 'udp.port==8472,vxlan', '-T', 'fields', '-E', 'separator=|', '-e', 'frame.protocols', '-e', 'ip.src', '-e', 'ip.dst', '-e', 'vxlan.vni', '-e', 'ip.checksum.status', '-e', 'tcp.dstport', '-e', 'udp.checksum.status', '-e', 'tcp.checksum.status'], { encoding: 'utf8', timeout: 30_000, env: { ...process.env, HOME: tmp } });
     expect(r.status, r.stderr).toBe(0);
     const rows = r.stdout.trim().split('\n').map((l) => l.split('|'));
-    expect(rows).toHaveLength(4);
+    expect(rows).toHaveLength(5);
+    expect(rows[0]![0]).toBe('eth:ethertype:ip:udp:dns');
+    expect(rows[0]!.slice(1, 3)).toEqual(['10.42.1.5', '10.43.0.10']);
+    rows.shift();
     expect(rows[0]![0]).toBe('eth:ethertype:ip:tcp');
     expect(rows[0]!.slice(1, 3)).toEqual(['10.42.1.5', '10.43.38.112']);
     expect(rows[1]![0]).toBe('eth:ethertype:ip:udp:vxlan:eth:ethertype:ip:tcp');
