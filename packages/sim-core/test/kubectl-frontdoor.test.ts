@@ -104,6 +104,25 @@ for (const b of bins) {
       });
     });
 
+    it('logs come from the container through its kubelet; drain evicts through pods/eviction and the pods move', async () => {
+      const name = (await webPods())[0]!.metadata.name as string;
+      const logs = await k('logs', name);
+      expect(logs.code).toBe(0);
+      expect(logs.stdout).toContain('/docker-entrypoint.sh: Configuration complete; ready for start up\n');
+      const none = await k('logs', 'nope');
+      expect(none.stderr).toContain('pods "nope" not found');
+      const d = await k('drain', 'k3s-worker-2', '--ignore-daemonsets', '--timeout=60s');
+      expect(d.code).toBe(0);
+      expect(d.stdout).toContain('node/k3s-worker-2 cordoned\n');
+      expect(d.stdout).toContain('node/k3s-worker-2 drained\n');
+      expect(d.stderr).toMatch(/^Warning: ignoring DaemonSet-managed Pods: kube-system\/svclb-traefik-/);
+      await until('web pods Running off k3s-worker-2', async () => {
+        const now = await webPods();
+        return now.length === 3 && now.every((p) => p.status.phase === 'Running' && p.spec.nodeName !== 'k3s-worker-2');
+      });
+      expect((await k('uncordon', 'k3s-worker-2')).stdout).toBe('node/k3s-worker-2 uncordoned\n');
+    });
+
     it('a user with no binding is forbidden (impersonation with --as), in upstream\'s words', async () => {
       const r = await k('get', 'pods', '--as', 'bob');
       expect(r.code).toBe(1);

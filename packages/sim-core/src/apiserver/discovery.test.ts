@@ -14,7 +14,7 @@ describe('API discovery', () => {
     expect(body.items[0].metadata).toEqual({ creationTimestamp: null });
     const pods = body.items[0].versions[0].resources.find((x: any) => x.resource === 'pods');
     expect(pods).toMatchObject({ responseKind: { group: '', version: 'v1', kind: 'Pod' }, scope: 'Namespaced', singularResource: 'pod', shortNames: ['po'], categories: ['all'] });
-    expect(pods.subresources.map((x: any) => x.subresource)).toEqual(['binding', 'log', 'status']);
+    expect(pods.subresources.map((x: any) => x.subresource)).toEqual(['binding', 'eviction', 'log', 'status']);
     const nodes = body.items[0].versions[0].resources.find((x: any) => x.resource === 'nodes');
     expect(nodes.scope).toBe('Cluster');
   });

@@ -39,6 +39,7 @@ export function subresourcesOf(r: ResourceDef): Sub[] {
     case 'pods':
       return [
         { subresource: 'binding', kind: { group: '', version: 'v1', kind: 'Binding' }, verbs: ['create'] },
+        { subresource: 'eviction', kind: { group: 'policy', version: 'v1', kind: 'Eviction' }, verbs: ['create'] },
         { subresource: 'log', kind: { group: '', version: 'v1', kind: 'Pod' }, verbs: ['get'] },
         status(),
       ];

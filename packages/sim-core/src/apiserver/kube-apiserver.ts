@@ -34,6 +34,7 @@ import { discovery } from './discovery';
 import { openapiV3 } from './openapi';
 import { impersonation } from './impersonation';
 import { review } from './reviews';
+import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from '../node/kubelet-server';
 import { base64ToBytes, decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './protobuf/decode';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
 import { defaultDeployment, defaultPodSpec, defaultReplicaSet } from './defaults';
@@ -71,6 +72,7 @@ type Pending =
   | { op: 'rbac-load'; resource: string }
   | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
   | { op: 'rmw-read'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; mutation: Mutation; respondScale?: boolean }
+  | { op: 'log-read' | 'log-wait'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; container: string }
   | { op: 'rmw-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; object: KubeObject; deleting: boolean; mutation: Mutation; respondScale?: boolean };
 
 export interface ApiServerState {
@@ -191,6 +193,14 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
         for (const id of Object.keys(s.watch.watchers)) {
           const w = s.watch.watchers[id]!;
           if (w.conn === c.conn && w.stream === c.stream) delete s.watch.watchers[id];
+        }
+      } else if (kind === KUBELET_CONTAINER_LOGS_REPLY) {
+        const r = input.payload as { reqId: string; ok: boolean; log?: string[]; error?: string };
+        const p = s.pending[r.reqId];
+        if (p && p.op === 'log-wait') {
+          delete s.pending[r.reqId];
+          if (r.ok) respond(out, p.from, p.req, { status: 200, headers: { 'Content-Type': 'text/plain' }, body: (r.log ?? []).map((l) => `${l}\n`).join('') }, p.auditID, APISERVER_COSTS.responseBaseUs);
+          else respond(out, p.from, p.req, statusResponse(badRequest(r.error ?? 'unknown error')), p.auditID, APISERVER_COSTS.responseBaseUs);
         }
       } else if (isEtcdReply(kind)) {
         onEtcdReply(s, input.payload as EtcdReply, env, out);
@@ -352,7 +362,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
   };
   const sub = info.subresource;
-  if (sub && !['status', 'binding', 'scale', 'token'].includes(sub)) {
+  if (sub && !['status', 'binding', 'scale', 'token', 'eviction', 'log'].includes(sub)) {
     respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
     return;
   }
@@ -383,6 +393,12 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     }
     case 'get': {
       const key = objectKey(def, info.namespace, info.name);
+      if (sub === 'log' && def.resource === 'pods') {
+        // pods/log (pkg/registry/core/pod/rest/log.go): read the pod, then stream from its kubelet.
+        s.pending[reqId] = { op: 'log-read', ...base, container: query.get('container') ?? '' };
+        out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
+        return;
+      }
       if (sub === 'scale') {
         s.pending[reqId] = { op: 'get', ...base, key, body: { apiVersion: 'autoscaling/v1', kind: 'Scale', metadata: { name: '$scale' } } };
       } else s.pending[reqId] = { op: 'get', ...base, key };
@@ -417,6 +433,14 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         }
         s.pending[reqId] = { op: 'token', ...base, body, key: objectKey(def, info.namespace, info.name) };
         out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: objectKey(def, info.namespace, info.name) }, trace }, chainUs));
+        return;
+      }
+      if (sub === 'eviction' && info.verb === 'create' && def.resource === 'pods') {
+        // pods/eviction (pkg/registry/core/pod/storage/eviction.go): no PodDisruptionBudget can
+        // block it here (the lab has none), so it is a graceful delete with the Eviction's
+        // deleteOptions, answered 201 Success.
+        const grace = (body as { deleteOptions?: { gracePeriodSeconds?: number } }).deleteOptions?.gracePeriodSeconds;
+        rmw(objectKey(def, info.namespace, info.name), { kind: 'graceful-delete', graceSeconds: grace ?? null });
         return;
       }
       if (sub && sub !== 'binding' && sub !== 'status' && sub !== 'scale') {
@@ -648,6 +672,34 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       }
       return;
     }
+    case 'log-read': {
+      const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
+      if (!kv) {
+        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const pod = decodeKv(kv);
+      const names = ((pod.spec?.containers ?? []) as { name: string }[]).map((c) => c.name);
+      let container = p.container;
+      if (!container) {
+        if (names.length !== 1) {
+          respond(out, p.from, p.req, statusResponse(badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+          return;
+        }
+        container = names[0]!;
+      }
+      if (!names.includes(container)) {
+        respond(out, p.from, p.req, statusResponse(badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      if (!pod.spec?.nodeName) {
+        respond(out, p.from, p.req, statusResponse(badRequest(`pod ${pod.metadata.name} does not have a host assigned`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      s.pending[r.reqId] = { ...p, op: 'log-wait', container };
+      out.push({ type: 'send', to: `${pod.spec.nodeName}/kubelet`, kind: KUBELET_CONTAINER_LOGS, payload: { reqId: r.reqId, namespace: pod.metadata.namespace, pod: pod.metadata.name, container } });
+      return;
+    }
     case 'get': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
       if (!kv) respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
@@ -690,7 +742,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         const obj = structuredClone(p.object);
         obj.metadata.resourceVersion = rev;
         publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
-        if (p.info.subresource === 'binding') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+        if (p.info.subresource === 'binding' || p.info.subresource === 'eviction') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
         else respond(out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }

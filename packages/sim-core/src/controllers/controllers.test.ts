@@ -1,4 +1,5 @@
 import { describe, expect, it } from 'vitest';
+import fc from 'fast-check';
 import { rolloutStatus, surgeAndUnavailable } from './deployment';
 import { computeHash, safeEncodeString, fnv32a } from './hash';
 import { slowStartBatches, rankPodsForDeletion } from './replicaset';
@@ -79,5 +80,46 @@ describe('deployment → replicaset → scheduler → kubelet, end to end (fake 
     const d = w.api().store['deployments']!['default/web']!;
     expect(rolloutStatus(d).done).toBe(true);
     expect(d.status.observedGeneration).toBe(d.metadata.generation);
+  });
+});
+
+describe('property: controllers converge (fake apiserver, 3 nodes)', () => {
+  type Op = { type: 'create' | 'scale' | 'delete'; name: string; replicas: number };
+  const op = fc.record({ type: fc.constantFrom<'create' | 'scale' | 'delete'>('create', 'scale', 'delete'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 0, max: 4 }) });
+
+  it('after random create/scale/delete: Running pods = spec.replicas per Deployment, and no object outlives its owner', () => {
+    fc.assert(
+      fc.property(fc.array(op, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 1000 }), (ops: Op[], seed) => {
+        const w = buildWorld({ seed, nodes: 3, cachedImages: ['nginx'] });
+        let t = 1_000_000;
+        for (const o of ops) {
+          w.k.runUntil(t);
+          const path = `/apis/apps/v1/namespaces/default/deployments`;
+          const cur = w.api().store['deployments']?.[`default/${o.name}`];
+          if (o.type === 'create') w.call(t, 'POST', path, deployment(o.name, o.replicas));
+          else if (o.type === 'scale' && cur) {
+            const d = structuredClone(cur);
+            d.spec.replicas = o.replicas;
+            w.call(t, 'PUT', `${path}/${o.name}`, d);
+          } else if (o.type === 'delete' && cur) w.call(t, 'DELETE', `${path}/${o.name}`, { propagationPolicy: 'Background' });
+          t += 4_000_000;
+        }
+        w.k.runUntil(t + 40_000_000);
+        const st = w.api().store;
+        const deps = Object.values(st['deployments'] ?? {});
+        const rss = Object.values(st['replicasets'] ?? {});
+        const pods = Object.values(st['pods'] ?? {});
+        for (const d of deps) {
+          const mine = new Set(rss.filter((r) => r.metadata.ownerReferences?.[0]?.uid === d.metadata.uid).map((r) => r.metadata.uid));
+          const running = pods.filter((p) => mine.has(p.metadata.ownerReferences?.[0]?.uid) && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
+          expect(running.length, `deployment ${d.metadata.name}`).toBe(d.spec.replicas);
+        }
+        const depUids = new Set(deps.map((d) => d.metadata.uid));
+        const rsUids = new Set(rss.map((r) => r.metadata.uid));
+        for (const r of rss) expect(depUids.has(r.metadata.ownerReferences?.[0]?.uid), `ReplicaSet ${r.metadata.name} outlived its Deployment`).toBe(true);
+        for (const p of pods) expect(rsUids.has(p.metadata.ownerReferences?.[0]?.uid), `pod ${p.metadata.name} outlived its ReplicaSet`).toBe(true);
+      }),
+      { numRuns: 25, seed: 20261206 },
+    );
   });
 });

@@ -19,6 +19,7 @@
  * TODO: switch to @kubelab/network's Ipam once its state can live in a model's plain-data state.
  */
 import type { Model, Output } from '../kernel/model';
+import { calendarMs } from '../objects/meta';
 
 /** Compressed linux/amd64 sizes (bytes) of the images the lab knows, as registries report them (approximate). */
 export const IMAGE_SIZES: Record<string, number> = {
@@ -168,17 +169,32 @@ export function releaseIp(s: ContainerdState, ip: string): void {
   delete s.ipam.used[ipv4ToInt(ip) - ipv4ToInt(base)];
 }
 
-/** What a container writes at start (for `kubectl logs`): nginx's entrypoint, else a line. */
-function startupLog(image: string, ip: string): string[] {
+/**
+ * What a container writes at start (for `kubectl logs`): the official nginx image's entrypoint
+ * (docker-entrypoint.sh and its /docker-entrypoint.d scripts, then nginx's error-log notices,
+ * timestamped in nginx's format), httpd's two lines, else nothing. Representative output, not a
+ * recording: nginx's version and OS lines are left out.
+ */
+export function startupLog(image: string, ip: string, startedMs: number): string[] {
   if (image.includes('/nginx:')) {
+    const d = new Date(startedMs);
+    const p2 = (n: number) => String(n).padStart(2, '0');
+    const ts = `${d.getUTCFullYear()}/${p2(d.getUTCMonth() + 1)}/${p2(d.getUTCDate())} ${p2(d.getUTCHours())}:${p2(d.getUTCMinutes())}:${p2(d.getUTCSeconds())}`;
     return [
       '/docker-entrypoint.sh: /docker-entrypoint.d/ is not empty, will attempt to perform configuration',
       '/docker-entrypoint.sh: Looking for shell scripts in /docker-entrypoint.d/',
+      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/10-listen-on-ipv6-by-default.sh',
+      '10-listen-on-ipv6-by-default.sh: info: Getting the checksum of /etc/nginx/conf.d/default.conf',
+      '10-listen-on-ipv6-by-default.sh: info: Enabled listen on IPv6 in /etc/nginx/conf.d/default.conf',
+      '/docker-entrypoint.sh: Sourcing /docker-entrypoint.d/15-local-resolvers.envsh',
+      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/20-envsubst-on-templates.sh',
+      '/docker-entrypoint.sh: Launching /docker-entrypoint.d/30-tune-worker-processes.sh',
       '/docker-entrypoint.sh: Configuration complete; ready for start up',
-      'nginx: [notice] 1#1: start worker processes',
+      `${ts} [notice] 1#1: using the "epoll" event method`,
+      `${ts} [notice] 1#1: start worker processes`,
     ];
   }
-  if (image.includes('/httpd:')) return [`AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ip}. Set the 'ServerName' directive globally to suppress this message`, 'AH00094: Command line: \'httpd -D FOREGROUND\''];
+  if (image.includes('/httpd:')) return [`AH00558: httpd: Could not reliably determine the server's fully qualified domain name, using ${ip}. Set the 'ServerName' directive globally to suppress this message`, "AH00094: Command line: 'httpd -D FOREGROUND'"];
   return [];
 }
 
@@ -310,7 +326,7 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
           }
           c.state = 'CONTAINER_RUNNING';
           c.startedAtUs = env.now + START_CONTAINER_US;
-          c.log.push(...startupLog(c.image, s.sandboxes[c.sandboxId]?.ip ?? ''));
+          c.log.push(...startupLog(c.image, s.sandboxes[c.sandboxId]?.ip ?? '', calendarMs(env.epochMs, c.startedAtUs)));
           reply(from, { reqId: req.reqId, method: req.method, ok: true, containerId: c.id }, START_CONTAINER_US);
           break;
         }

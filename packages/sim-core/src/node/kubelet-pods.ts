@@ -34,6 +34,7 @@ import { leasePath, nextRenewalUs, renewedLease, type LeaseSpecConfig } from '..
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output, StepEnv } from '../kernel/model';
 import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
+import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from './kubelet-server';
 import { CRI_REPLY, CRI_REQUEST, normalizeImage, type CriReply, type CriRequest } from './containerd';
 
 export interface KubeletConfig {
@@ -78,6 +79,8 @@ export interface KubeletState {
   nodeStatusStream: number | null;
   nodeStatusPostedMs: number;
   nodeStatusSentMs: number;
+  /** Container log reads in flight: CRI request id → who asked. */
+  logRequests: Record<string, { from: string; reqId: string }>;
   /** CRI request id → pod key. */
   cri: Record<string, string>;
   nextCri: number;
@@ -98,6 +101,7 @@ export function goDuration(us: number): string {
 
 /** kubelet's nodeStatusUpdateFrequency (10 s) and nodeStatusReportFrequency (5 min), pkg/kubelet/apis/config/v1beta1/defaults.go. */
 export const NODE_STATUS_UPDATE_US = 10_000_000;
+
 export const NODE_STATUS_REPORT_MS = 300_000;
 
 const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
@@ -116,6 +120,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
       nodeStatusStream: null,
       nodeStatusPostedMs: 0,
       nodeStatusSentMs: 0,
+      logRequests: {},
       renewals: 0,
       cri: {},
       nextCri: 1,
@@ -255,6 +260,8 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             if (p.status?.phase === 'Running' || p.status?.phase === 'Succeeded') {
               // Running before the simulation began: the kubelet finds its containers in containerd and adopts them.
               nw.phase = 'adopted';
+              const cid = String(p.status?.containerStatuses?.[0]?.containerID ?? '').replace(/^containerd:\/\//, '');
+              if (cid) nw.containerId = cid;
               continue;
             }
             out.push(...narrate(nw.trace, 'kubelet.watching', { node: config.node, watch: `GET ${s.pods.path}&watch=true`, resourceVersion: s.pods.resourceVersion, event: 'ADDED' }));
@@ -290,6 +297,26 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
           w.phase = 'deleting';
           send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
         }
+      }
+      // GET /containerLogs/<ns>/<pod>/<container> on :10250, as kube-apiserver's pods/log proxies it.
+      if (input.type === 'message' && input.kind === KUBELET_CONTAINER_LOGS) {
+        const q = input.payload as { reqId: string; namespace: string; pod: string; container: string };
+        const w = s.workers[`${q.namespace}/${q.pod}`];
+        if (!w?.containerId) {
+          out.push({ type: 'send', to: input.from, kind: KUBELET_CONTAINER_LOGS_REPLY, payload: { reqId: q.reqId, ok: false, error: `container "${q.container}" in pod "${q.pod}" is waiting to start: ContainerCreating` } });
+          return { state: s, outputs: out };
+        }
+        const criId = `${config.node}-${s.nextCri++}`;
+        s.logRequests[criId] = { from: input.from, reqId: q.reqId };
+        out.push({ type: 'send', to: config.containerd, kind: CRI_REQUEST, payload: { method: 'ContainerLogs', containerId: w.containerId, reqId: criId } });
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'message' && input.kind === CRI_REPLY && s.logRequests[(input.payload as CriReply).reqId]) {
+        const r = input.payload as CriReply & { log?: string[] };
+        const to = s.logRequests[r.reqId]!;
+        delete s.logRequests[r.reqId];
+        out.push({ type: 'send', to: to.from, kind: KUBELET_CONTAINER_LOGS_REPLY, payload: { reqId: to.reqId, ok: r.ok, ...(r.ok ? { log: r.log ?? [] } : { error: r.error }) } });
+        return { state: s, outputs: out };
       }
       if (input.type === 'message' && input.kind === CRI_REPLY) {
         const r = input.payload as CriReply;

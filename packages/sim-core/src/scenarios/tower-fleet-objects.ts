@@ -469,3 +469,32 @@ export function deploymentAndReplicaSet(rng: Rng, w: WorkloadIn, hash: string, r
 export function serviceAccountObject(rng: Rng, namespace: string, name: string, createdMs: number): KubeObject {
   return { apiVersion: 'v1', kind: 'ServiceAccount', metadata: meta(rng, name, namespace, createdMs) };
 }
+
+/** A DaemonSet as the DaemonSet controller leaves it with one ready pod per node (status as `kubectl get ds` reads it). */
+export function daemonSetObject(d: { name: string; uid: string; namespace: string; createdMs: number; labels: Record<string, string>; image: string; container: string; nodes: number }): KubeObject {
+  return {
+    apiVersion: 'apps/v1',
+    kind: 'DaemonSet',
+    metadata: { name: d.name, namespace: d.namespace, uid: d.uid, creationTimestamp: rfc3339(d.createdMs), generation: 1, labels: { 'objectset.rio.cattle.io/hash': 'svclb', ...d.labels }, annotations: { 'deprecated.daemonset.template.generation': '1' } },
+    spec: {
+      selector: { matchLabels: { app: d.labels['app']! } },
+      template: {
+        metadata: { labels: { ...d.labels } },
+        spec: {
+          containers: [{ name: d.container, image: d.image, ports: [{ containerPort: 80, hostPort: 80, name: d.container, protocol: 'TCP' }], resources: {}, securityContext: { capabilities: { add: ['NET_ADMIN'] } }, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File', imagePullPolicy: 'IfNotPresent' }],
+          dnsPolicy: 'ClusterFirst',
+          restartPolicy: 'Always',
+          schedulerName: 'default-scheduler',
+          securityContext: {},
+          serviceAccount: 'svclb',
+          serviceAccountName: 'svclb',
+          terminationGracePeriodSeconds: 30,
+          tolerations: [{ effect: 'NoSchedule', key: 'node-role.kubernetes.io/master', operator: 'Exists' }, { effect: 'NoSchedule', key: 'node-role.kubernetes.io/control-plane', operator: 'Exists' }, { key: 'CriticalAddonsOnly', operator: 'Exists' }],
+        },
+      },
+      updateStrategy: { type: 'RollingUpdate', rollingUpdate: { maxSurge: 0, maxUnavailable: 1 } },
+      revisionHistoryLimit: 10,
+    },
+    status: { currentNumberScheduled: d.nodes, desiredNumberScheduled: d.nodes, numberAvailable: d.nodes, numberMisscheduled: 0, numberReady: d.nodes, observedGeneration: 1, updatedNumberScheduled: d.nodes },
+  };
+}

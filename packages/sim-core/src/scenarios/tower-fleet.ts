@@ -19,11 +19,12 @@ import { seconds } from '../kernel/time';
 import { makeIdleAgent } from '../node/placeholder-agent';
 import { makeKubeControllerManager } from '../controllers/kube-controller-manager';
 import { makeKubeScheduler } from '../controllers/kube-scheduler';
-import { DEFAULT_CONTAINERD, makeContainerd } from '../node/containerd';
+import { parseRfc3339 } from '../objects/meta';
+import { DEFAULT_CONTAINERD, makeContainerd, normalizeImage, startupLog } from '../node/containerd';
 import { makeKubelet } from '../node/kubelet-pods';
 import { rfc3339, type KubeObject } from '../objects/meta';
 import { registerScenario, type BuiltScenario, type Topology } from './scenario';
-import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
+import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
 import { computeHash } from '../controllers/hash';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
@@ -116,6 +117,9 @@ function bootstrapObjects(k: Kernel, opts: { workloads: boolean }): KubeObject[]
     ...(opts.workloads ? [fromWorkload('nginx', w1, '10.42.1.5'), fromWorkload('nginx', w2, '10.42.2.7'), fromWorkload('nginx', master, '10.42.0.8'), fromWorkload('api', w2, '10.42.2.8')] : []),
   ];
   for (const s of specs as (Omit<Parameters<typeof podObject>[1], 'node' | 'hostIP'> & { node: typeof master })[]) objs.push(podObject(rng, { ...s, node: s.node.name, hostIP: s.node.ip }));
+  // k3s's ServiceLB (klipper-lb) DaemonSet for traefik's LoadBalancer Service: the owner of the svclb pods.
+  const svclbOwner = (specs.find((x) => x.name.startsWith('svclb-traefik-')) as { owner: ReturnType<typeof owner> } | undefined)?.owner;
+  if (svclbOwner) objs.push(daemonSetObject({ name: svclbOwner.name, uid: svclbOwner.uid, namespace: 'kube-system', createdMs: sys + 40_000, labels: { app: svclbOwner.name, 'svccontroller.k3s.cattle.io/svcname': 'traefik', 'svccontroller.k3s.cattle.io/svcnamespace': 'kube-system' }, image: 'rancher/klipper-lb:v0.4.13', container: 'lb-tcp-80', nodes: 3 }));
   if (opts.workloads) {
     objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
     objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
@@ -189,7 +193,21 @@ function buildTowerFleet(k: Kernel, opts: { workloads: boolean }): BuiltScenario
         'containerd',
         makeContainerd(
           { ...DEFAULT_CONTAINERD, node: n.name, podCIDR: n.podCIDR, cachedImages: podsHere.map((p) => p.spec.containers[0].image) },
-          { sandboxes: podsHere.filter((p) => p.status?.podIP).map((p, i) => ({ id: `bootstrap-${n.name}-${i}`, pod: `${p.metadata.namespace}/${p.metadata.name}`, ip: p.status.podIP, state: 'SANDBOX_READY' as const })) },
+          {
+            sandboxes: podsHere.filter((p) => p.status?.podIP).map((p, i) => ({ id: `bootstrap-${n.name}-${i}`, pod: `${p.metadata.namespace}/${p.metadata.name}`, ip: p.status.podIP, state: 'SANDBOX_READY' as const })),
+            // The running containers, under the IDs their pods' status reports (what the kubelet adopts).
+            containers: podsHere
+              .filter((p) => p.status?.podIP)
+              .flatMap((p, i) => {
+                const cs = p.status?.containerStatuses?.[0];
+                const id = String(cs?.containerID ?? '').replace(/^containerd:\/\//, '');
+                if (!id) return [];
+                const running = !!cs.state?.running;
+                const startedMs = parseRfc3339(cs.state?.running?.startedAt ?? cs.state?.terminated?.startedAt ?? p.metadata.creationTimestamp);
+                const image = normalizeImage(p.spec.containers[0].image);
+                return [{ id, sandboxId: `bootstrap-${n.name}-${i}`, name: p.spec.containers[0].name, image, state: running ? ('CONTAINER_RUNNING' as const) : ('CONTAINER_EXITED' as const), log: startupLog(image, p.status.podIP, startedMs) }];
+              }),
+          },
         ),
       );
     }

@@ -128,6 +128,14 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
           reply(200, { kind: `${KINDS[c]?.[1] ?? 'Unknown'}List`, apiVersion: KINDS[c]?.[0] ?? 'v1', metadata: { resourceVersion: String(s.rv) }, items: structuredClone(items) });
           return;
         }
+        if (c === 'leases' && r.name && (req.method === 'GET' || req.method === 'PUT')) {
+          // Node leases: the fake holds them as written (a GET of a lease never written makes one).
+          const old = coll[k];
+          const n = structuredClone(req.method === 'PUT' ? (req.body as KubeObject) : (old ?? { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: r.name, namespace: r.namespace }, spec: {} }));
+          if (req.method === 'PUT' || !old) put(c, n, old ? 'MODIFIED' : 'ADDED', old);
+          reply(200, structuredClone(coll[k] ?? n));
+          return;
+        }
         if (req.method === 'GET') {
           const o = coll[k];
           reply(o ? 200 : 404, o ? structuredClone(o) : { kind: 'Status', code: 404, reason: 'NotFound' });
