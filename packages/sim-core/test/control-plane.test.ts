@@ -79,3 +79,35 @@ describe('node lifecycle and taint eviction', () => {
     expect(call('GET', '/api/v1/nodes/k3s-worker-2').body.spec.taints ?? []).toEqual([]);
   });
 });
+
+describe('EndpointSlice and Endpoints controllers', () => {
+  it('a Service\'s slice and Endpoints follow its pods: terminating, then replaced', () => {
+    const { sim, call, list } = lab(7);
+    const slice = () => list('/apis/discovery.k8s.io/v1/namespaces/default/endpointslices?labelSelector=kubernetes.io%2Fservice-name%3Dnginx')[0];
+    const s0 = slice();
+    expect(s0.metadata.name).toMatch(/^nginx-[bcdfghjklmnpqrstvwxz2456789]{5}$/);
+    expect(s0.metadata.labels['endpointslice.kubernetes.io/managed-by']).toBe('endpointslice-controller.k8s.io');
+    expect(s0.metadata.ownerReferences[0]).toMatchObject({ kind: 'Service', name: 'nginx', controller: true });
+    expect(s0.ports).toEqual([{ name: '', port: 80, protocol: 'TCP' }]);
+    const pods = list('/api/v1/namespaces/default/pods?labelSelector=app%3Dnginx');
+    expect(s0.endpoints.map((e: any) => e.addresses[0]).sort()).toEqual(pods.map((p) => p.status.podIP).sort());
+    expect(s0.endpoints.every((e: any) => e.conditions.ready && e.conditions.serving && !e.conditions.terminating && e.targetRef.kind === 'Pod')).toBe(true);
+    expect(call('GET', '/api/v1/namespaces/default/endpoints/nginx').body.subsets[0].addresses).toHaveLength(3);
+    const victim = pods[0];
+    call('DELETE', `/api/v1/namespaces/default/pods/${victim.metadata.name}`);
+    // While it terminates (nginx exits on SIGTERM within moments) it stays in the slice, not ready;
+    // the legacy Endpoints drop it at once.
+    let during: any;
+    for (let i = 0; i < 200 && !during; i++) {
+      sim.runFor(ms(2));
+      during = (slice().endpoints as any[]).find((e) => e.targetRef.name === victim.metadata.name && e.conditions.terminating);
+    }
+    expect(during?.conditions).toEqual({ ready: false, serving: true, terminating: true });
+    expect(call('GET', '/api/v1/namespaces/default/endpoints/nginx').body.subsets[0].addresses.map((a: any) => a.targetRef.name)).not.toContain(victim.metadata.name);
+    sim.runFor(seconds(20));
+    const after = slice().endpoints;
+    expect(after).toHaveLength(3);
+    expect(after.map((e: any) => e.targetRef.name)).not.toContain(victim.metadata.name);
+    expect(after.every((e: any) => e.conditions.ready)).toBe(true);
+  });
+});

@@ -704,7 +704,11 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
       if (!kv) respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
       else if (p.body?.kind === 'Scale') respond(out, p.from, p.req, json(200, scaleOf(decodeKv(kv))), p.auditID, APISERVER_COSTS.responseBaseUs);
-      else respond(out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
+      else if (wantsTable(p.req.headers['Accept'])) {
+        // `kubectl get pod x`: a one-row Table, as a list would print it.
+        const o = decodeKv(kv);
+        respond(out, p.from, p.req, json(200, toTable(p.def.kind, [o], o.metadata.resourceVersion ?? '', nowMs), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, APISERVER_COSTS.responseBaseUs);
+      } else respond(out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'watch-init': {

@@ -27,6 +27,9 @@ import type { LeaseSpecConfig } from '../client/lease-renewer';
 import { absentOwners, ownerPath } from './garbage-collector';
 import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './node-lifecycle';
 import { evictionTime } from './taint-eviction';
+import { desiredEndpointsSubsets, desiredSlice, MANAGED_BY, newEndpointSlice, SERVICE_NAME_LABEL } from './endpointslice';
+
+const INFORMERS = ['deployments', 'replicasets', 'pods', 'nodes', 'leases', 'services', 'endpointslices', 'endpoints'] as const;
 import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
@@ -37,7 +40,7 @@ import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type R
 
 /** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
 export const TOKEN_EXPIRATION_S = 3600;
-export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller'];
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'];
 const CONTROLLER_OF: Record<string, string> = {
   'create-rs': 'deployment-controller',
   'scale-rs': 'deployment-controller',
@@ -51,9 +54,12 @@ const CONTROLLER_OF: Record<string, string> = {
   'node-taint': 'node-controller',
   'pod-notready': 'node-controller',
   evict: 'taint-eviction-controller',
+  'slice-create': 'endpointslice-controller',
+  'slice-update': 'endpointslice-controller',
+  'endpoints-write': 'endpoint-controller',
 };
 
-type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict';
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write';
 
 export interface KcmConfig {
   apiserver: string;
@@ -73,7 +79,9 @@ export interface KcmState {
   informersStarted: boolean;
   /** Keys dirtied before the caches synced. */
   pendingSync: { d: Record<string, true>; rs: Record<string, true> };
-  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState };
+  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState; services: InformerState; endpointslices: InformerState; endpoints: InformerState };
+  /** EndpointSlice/Endpoints writes in flight, by service key and kind. */
+  epInflight: Record<string, true>;
   /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
   nodeHealth: Record<string, NodeHealth>;
   monitoring: boolean;
@@ -113,7 +121,11 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         pods: newInformer('pods', '/api/v1/pods', ua),
         nodes: newInformer('nodes', '/api/v1/nodes', ua),
         leases: newInformer('leases', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases', ua),
+        services: newInformer('services', '/api/v1/services', ua),
+        endpointslices: newInformer('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', ua),
+        endpoints: newInformer('endpoints', '/api/v1/endpoints', ua),
       },
+      epInflight: {},
       nodeHealth: {},
       monitoring: false,
       gcPending: {},
@@ -172,7 +184,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         // The controllers start once every one of them has its credentials.
         if (!s.informersStarted && CONTROLLERS.every((c) => s.tokens[c])) {
           s.informersStarted = true;
-          for (const n of ['deployments', 'replicasets', 'pods', 'nodes', 'leases'] as const) out.push(...startInformer(s.informers[n], s.api));
+          for (const n of INFORMERS) out.push(...startInformer(s.informers[n], s.api));
         }
         return { state: s, outputs: out };
       }
@@ -183,7 +195,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       let handled = false;
       let ownersGone = false;
       let podsOrNodesChanged = false;
-      for (const n of ['deployments', 'replicasets', 'pods', 'nodes', 'leases'] as const) {
+      let endpointsDirty = false;
+      for (const n of INFORMERS) {
         const r = onInformerInput(s.informers[n], s.api, input, env);
         if (!r.handled) continue;
         handled = true;
@@ -192,7 +205,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           const o = d.obj;
           if (d.type === 'delete' && (n === 'deployments' || n === 'replicasets')) ownersGone = true;
           if (n === 'nodes' || n === 'pods') podsOrNodesChanged = true;
-          if (n === 'nodes' || n === 'leases') continue;
+          if (n === 'pods' || n === 'services' || n === 'endpointslices' || n === 'endpoints') endpointsDirty = true;
+          if (n === 'nodes' || n === 'leases' || n === 'services' || n === 'endpointslices' || n === 'endpoints') continue;
           if (n === 'deployments') {
             dirtyD.add(key(o));
             if (d.type === 'add') out.push(...narrate(d.trace, 'kcm.deployment-seen', { deployment: key(o), generation: o.metadata.generation, replicas: o.spec?.replicas }));
@@ -254,6 +268,10 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           }
           if (st.what === 'gc-delete' && st.dep) delete s.gcPending[st.dep.uid];
           if (st.what === 'evict') delete s.evicting[st.key];
+          if (st.what === 'slice-create' || st.what === 'slice-update' || st.what === 'endpoints-write') {
+            delete s.epInflight[`${st.what === 'endpoints-write' ? 'ep' : 'slice'}:${st.key}`];
+            endpointsDirty = true;
+          }
           if (res.status === 409 && st.what !== 'create-rs') {
             if (st.what === 'rs-status' || st.what === 'scale-rs') dirtyRs.add(st.key);
             if (st.what === 'deploy-status') dirtyD.add(st.key);
@@ -276,7 +294,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // cache.WaitForCacheSync: no controller syncs until all three informers have listed; then
       // every object is queued once (the informers' initial adds).
-      const synced = s.informers.deployments.hasSynced && s.informers.replicasets.hasSynced && s.informers.pods.hasSynced && s.informers.nodes.hasSynced && s.informers.leases.hasSynced;
+      const synced = INFORMERS.every((n) => s.informers[n].hasSynced);
       if (!synced) {
         for (const k of dirtyD) s.pendingSync.d[k] = true;
         for (const k of dirtyRs) s.pendingSync.rs[k] = true;
@@ -333,6 +351,39 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             s.evictAt[pk] = at;
             out.push({ type: 'note', kind: 'taint-eviction.scheduled', data: { pod: pk, node: p.spec.nodeName, at: rfc3339(at) } });
             out.push({ type: 'timer', name: `evict:${pk}`, afterUs: (at - nowMs) * 1000 });
+          }
+        }
+      }
+      // EndpointSlice and Endpoints controllers: each selector Service's endpoints follow its pods.
+      if (endpointsDirty || ownersGone) {
+        const pods = informerList(s.informers.pods);
+        for (const svc of informerList(s.informers.services)) {
+          if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
+          const sk = key(svc);
+          const want = desiredSlice(svc, pods);
+          const slices = informerList(s.informers.endpointslices).filter((x) => x.metadata.namespace === svc.metadata.namespace && x.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
+          if (!s.epInflight[`slice:${sk}`]) {
+            if (slices.length === 0) {
+              s.epInflight[`slice:${sk}`] = true;
+              send('POST', `/apis/discovery.k8s.io/v1/namespaces/${svc.metadata.namespace}/endpointslices`, newEndpointSlice(svc, want), 'slice-create', sk);
+            } else if (JSON.stringify({ endpoints: slices[0]!.endpoints ?? [], ports: slices[0]!.ports ?? [] }) !== JSON.stringify(want)) {
+              s.epInflight[`slice:${sk}`] = true;
+              send('PUT', `/apis/discovery.k8s.io/v1/namespaces/${svc.metadata.namespace}/endpointslices/${slices[0]!.metadata.name}`, { ...structuredClone(slices[0]!), endpoints: want.endpoints, ports: want.ports }, 'slice-update', sk);
+            }
+          }
+          if (!s.epInflight[`ep:${sk}`]) {
+            const subsets = desiredEndpointsSubsets(svc, pods);
+            const ep = s.informers.endpoints.cache[sk];
+            if (!ep) {
+              s.epInflight[`ep:${sk}`] = true;
+              send('POST', `/api/v1/namespaces/${svc.metadata.namespace}/endpoints`, { apiVersion: 'v1', kind: 'Endpoints', metadata: { name: svc.metadata.name, namespace: svc.metadata.namespace, ...(svc.metadata.labels ? { labels: { ...svc.metadata.labels } } : {}) }, ...(subsets.length ? { subsets } : {}) }, 'endpoints-write', sk);
+            } else if (JSON.stringify(ep.subsets ?? []) !== JSON.stringify(subsets)) {
+              s.epInflight[`ep:${sk}`] = true;
+              const upd = structuredClone(ep);
+              if (subsets.length) upd.subsets = subsets;
+              else delete upd.subsets;
+              send('PUT', `/api/v1/namespaces/${svc.metadata.namespace}/endpoints/${svc.metadata.name}`, upd, 'endpoints-write', sk);
+            }
           }
         }
       }

@@ -254,7 +254,7 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
           c.exitCode = 137;
           out.push({ type: 'note', kind: 'containerd.sigkill', data: { container: c.id, name: c.name } });
         }
-        reply(d.from, { reqId: d.reqId, method: 'StopContainer', ok: true, containerId: c?.id, exitCode: c?.exitCode ?? 0 });
+        reply(d.from, { reqId: d.reqId, method: 'StopContainer', ok: true, containerId: c?.id, exitCode: c?.exitCode ?? 0, ...(c ? { sandboxId: c.sandboxId } : {}) });
         return { state: s, outputs: out };
       }
       if (input.type === 'timer' && input.name.startsWith('exited:')) {
@@ -266,7 +266,7 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
           c.log.push(...(c.image.includes('/nginx:') ? ['nginx: [notice] 1#1: signal 15 (SIGTERM) received, exiting', 'nginx: [notice] 1#1: exit'] : []));
         }
         out.push({ type: 'cancel-timer', name: `kill:${c?.id}` });
-        reply(d.from, { reqId: d.reqId, method: 'StopContainer', ok: true, containerId: c?.id, exitCode: c?.exitCode ?? 0 });
+        reply(d.from, { reqId: d.reqId, method: 'StopContainer', ok: true, containerId: c?.id, exitCode: c?.exitCode ?? 0, ...(c ? { sandboxId: c.sandboxId } : {}) });
         return { state: s, outputs: out };
       }
       if (input.type !== 'message' || input.kind !== CRI_REQUEST) return { state: s, outputs: out };
@@ -333,7 +333,7 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
         case 'StopContainer': {
           const c = s.containers[req.containerId];
           if (!c || c.state !== 'CONTAINER_RUNNING') {
-            reply(from, { reqId: req.reqId, method: req.method, ok: true, containerId: req.containerId, exitCode: c?.exitCode ?? 0 });
+            reply(from, { reqId: req.reqId, method: req.method, ok: true, containerId: req.containerId, exitCode: c?.exitCode ?? 0, ...(c ? { sandboxId: c.sandboxId } : {}) });
             break;
           }
           // SIGTERM; nginx and httpd exit promptly on it (fast shutdown), others are killed at the timeout.

@@ -284,7 +284,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
       function killPod(w: PodWorker, p: KubeObject) {
         const grace = Number(p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 30);
         const name = w.pod.spec.containers[0].name;
-        if (w.containerId && w.phase !== 'adopted') {
+        if (w.containerId) {
           w.phase = 'killing';
           event(w, 'Normal', 'Killing', `Stopping container ${name}`);
           cri(w, { method: 'StopContainer', containerId: w.containerId, timeoutS: grace });
@@ -383,8 +383,15 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             break;
           }
           case 'StopContainer':
+            // An adopted pod's sandbox is learned from its container.
+            w.sandboxId ??= r.sandboxId;
+            if (!w.sandboxId) {
+              w.phase = 'deleting';
+              send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+              break;
+            }
             w.phase = 'teardown';
-            cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId! });
+            cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId });
             break;
           case 'StopPodSandbox':
             cri(w, { method: 'RemovePodSandbox', sandboxId: w.sandboxId! });

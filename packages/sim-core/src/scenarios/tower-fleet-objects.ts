@@ -355,6 +355,18 @@ export function rbacObjects(rng: Rng): KubeObject[] {
       { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'list'] },
       events,
     ]),
+    role('system:controller:endpointslice-controller', [
+      { apiGroups: [''], resources: ['nodes', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['services/finalizers'], verbs: ['update'] },
+      { apiGroups: ['discovery.k8s.io'], resources: ['endpointslices'], verbs: ['create', 'delete', 'get', 'list', 'update'] },
+      events,
+    ]),
+    role('system:controller:endpoint-controller', [
+      { apiGroups: [''], resources: ['pods', 'services'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['endpoints'], verbs: ['create', 'delete', 'get', 'list', 'update'] },
+      { apiGroups: [''], resources: ['endpoints/restricted'], verbs: ['create'] },
+      events,
+    ]),
     binding('cluster-admin', 'cluster-admin', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:masters' }]),
     binding('system:public-info-viewer', 'system:public-info-viewer', [
       { apiGroup: 'rbac.authorization.k8s.io', kind: 'Group', name: 'system:authenticated' },
@@ -366,7 +378,7 @@ export function rbacObjects(rng: Rng): KubeObject[] {
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }]),
     binding('system:controller:deployment-controller', 'system:controller:deployment-controller', [{ kind: 'ServiceAccount', name: 'deployment-controller', namespace: 'kube-system' }]),
     binding('system:controller:replicaset-controller', 'system:controller:replicaset-controller', [{ kind: 'ServiceAccount', name: 'replicaset-controller', namespace: 'kube-system' }]),
-    ...['generic-garbage-collector', 'node-controller', 'taint-eviction-controller'].map((c) => binding(`system:controller:${c}`, `system:controller:${c}`, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }])),
+    ...['generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'].map((c) => binding(`system:controller:${c}`, `system:controller:${c}`, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }])),
   ];
 }
 

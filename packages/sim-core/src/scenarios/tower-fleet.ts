@@ -19,16 +19,15 @@ import { seconds } from '../kernel/time';
 import { makeIdleAgent } from '../node/placeholder-agent';
 import { makeKubeControllerManager } from '../controllers/kube-controller-manager';
 import { makeKubeScheduler } from '../controllers/kube-scheduler';
-import { parseRfc3339 } from '../objects/meta';
 import { DEFAULT_CONTAINERD, makeContainerd, normalizeImage, startupLog } from '../node/containerd';
 import { makeKubelet } from '../node/kubelet-pods';
-import { rfc3339, type KubeObject } from '../objects/meta';
+import { parseRfc3339, rfc3339, type KubeObject } from '../objects/meta';
 import { registerScenario, type BuiltScenario, type Topology } from './scenario';
 import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, rbacObjects, serviceObject, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
 import { computeHash } from '../controllers/hash';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
-export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller'];
+export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'];
 
 export const LAPTOP = { name: 'laptop', ip: '10.89.97.10' };
 const CA_TS = Math.floor(INSTALLED_MS / 1000);
@@ -124,6 +123,10 @@ function bootstrapObjects(k: Kernel, opts: { workloads: boolean }): KubeObject[]
     objs.push(serviceObject(rng, 'nginx', 'default', '10.43.128.37', [{ port: 80, targetPort: 80, protocol: 'TCP' }], { app: 'nginx' }, nginxCreated + 60_000, { app: 'nginx' }));
     objs.push(serviceObject(rng, 'api', 'default', '10.43.201.14', [{ port: 80, targetPort: 8080, protocol: 'TCP' }], { app: 'api' }, apiCreated + 60_000, { app: 'api' }));
   }
+  // The kubernetes Service's endpoints are kube-apiserver's own (its endpoint reconciler), not a controller's.
+  const apiEndpointsMs = INSTALLED_MS + 2_500;
+  objs.push({ apiVersion: 'v1', kind: 'Endpoints', metadata: { name: 'kubernetes', namespace: 'default', uid: rng.uuid(), creationTimestamp: rfc3339(apiEndpointsMs), labels: { 'endpointslice.kubernetes.io/skip-mirror': 'true' } }, subsets: [{ addresses: [{ ip: '10.89.97.201' }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] }] });
+  objs.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kubernetes', namespace: 'default', uid: rng.uuid(), creationTimestamp: rfc3339(apiEndpointsMs), labels: { 'kubernetes.io/service-name': 'kubernetes' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.89.97.201'], conditions: { ready: true } }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] } as KubeObject);
   return objs;
 }
 
