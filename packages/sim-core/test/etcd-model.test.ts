@@ -8,7 +8,8 @@ import { spawnSync } from 'node:child_process';
 import { join } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import { describe, expect, it } from 'vitest';
-import { endpointHealthSimple, endpointStatusSimple, endpointStatusTable, memberListTable } from '../src/etcd/etcdctl';
+import { endpointHealthJson, endpointHealthSimple, endpointStatusJson, endpointStatusSimple, endpointStatusTable, memberListJson, memberListSimple, memberListTable, u64 } from '../src/etcd/etcdctl';
+import { replayWal } from '../src/etcd/member';
 import { buildCluster, currentLeader, quorumTable, runExperiment, statuses } from '../src/etcd/experiment';
 import { CLIENT_OP } from '../src/etcd/client';
 import { WATCH, WATCH_EVENT } from '../src/etcd/watch';
@@ -222,5 +223,154 @@ describe('lab etcd', () => {
     const r = lab('etcd', ...args);
     expect(r.code).toBe(2);
     expect(r.stderr).toMatch(re);
+  });
+});
+
+describe('etcdctl -w json', () => {
+  it('prints uint64 ids as encoding/json does: bare decimal numbers (checked against a real etcd 3.4 member)', () => {
+    // Real etcd 3.4.23 here: member 9e737febb6b99eee is 11417610130673999598 in -w json.
+    expect(u64('9e737febb6b99eee')).toBe('11417610130673999598');
+  });
+
+  it('endpoint status, member list and endpoint health in the field order and with the omitempty of etcdctl 3.4', () => {
+    const t = runExperiment({ members: 3, fault: 'kill-majority', atUs: 3_000_000, forUs: 6_000_000, writesPerSecond: 0, seed: 1, statusAtUs: [2_000_000, 5_500_000], healthAtUs: [2_000_000] });
+    const rows = (i: number) => t.statuses[i]!.status.map((s) => ({ endpoint: s.endpoint!, status: s }));
+    const ok = endpointStatusJson(rows(0));
+    expect(ok).toMatch(/^\[\{"Endpoint":"10\.0\.0\.11:2379","Status":\{"header":\{"cluster_id":\d+,"member_id":\d+,"revision":1,"raft_term":2\},"version":"3\.4\.23","dbSize":20480,"leader":\d+,"raftIndex":8,"raftTerm":2,"raftAppliedIndex":8,"dbSizeInUse":16384\}\},/);
+    const lost = endpointStatusJson(rows(1));
+    expect(lost).not.toContain('"leader"');
+    expect(lost).toContain('"errors":["etcdserver: no leader"],"dbSizeInUse"');
+    const s0 = t.statuses[0]!.status[0]!;
+    const ml = JSON.parse(memberListJson(t.statuses[0]!.members, s0));
+    expect(Object.keys(ml)).toEqual(['header', 'members']);
+    expect(Object.keys(ml.members[0])).toEqual(['ID', 'name', 'peerURLs', 'clientURLs']);
+    const h = endpointHealthJson(t.health[0]!.rows);
+    expect(JSON.parse(h.stdout).map((x: { endpoint: string; health: boolean }) => [x.endpoint, x.health])).toEqual([
+      ['10.0.0.11:2379', true],
+      ['10.0.0.12:2379', true],
+      ['10.0.0.13:2379', true],
+    ]);
+    expect(h.exitCode).toBe(0);
+  });
+
+  it('lab etcd --status-at … -w json prints the views as etcdctl -w json does', () => {
+    const r = lab('etcd', '--members', '3', '--fault', 'kill-follower', '--at', '3s', '--for', '6s', '--writes-per-second', '0', '--status-at', '5s', '-w', 'json');
+    expect(r.code, r.stderr).toBe(0);
+    const lines = r.stdout.split('\n');
+    const after = (cmd: string) => lines[lines.findIndex((l) => l.includes(`$ etcdctl ${cmd} -w json`)) + 1]!;
+    expect(JSON.parse(after('endpoint status'))).toHaveLength(2);
+    expect(JSON.parse(after('member list')).members).toHaveLength(3);
+    expect(JSON.parse(after('endpoint health')).filter((x: { health: boolean }) => !x.health)).toEqual([{ endpoint: '10.0.0.11:2379', health: false, took: '5s', error: 'context deadline exceeded' }]);
+    expect(r.stdout).toContain('Error: unhealthy cluster');
+  });
+});
+
+describe('membership: one member at a time, with --strict-reconfig-check', () => {
+  const memberOps = (t: ReturnType<typeof runExperiment>) => t.ops.filter((o) => o.op.startsWith('member-')).map((o) => [o.op, o.key, o.result, o.error ?? null]);
+
+  it('single master → three (the seed\'s "Migrate from Single to HA Masters"): member add, start, next; no write fails', () => {
+    const t = runExperiment({ members: 1, join: 2, joinAtUs: 3_000_000, fault: 'none', atUs: 1_000_000, forUs: 16_000_000, writesPerSecond: 10, seed: 1, statusAtUs: [15_000_000] });
+    expect(memberOps(t)).toEqual([
+      ['member-add', 'm2', 'ok', null],
+      ['member-add', 'm3', 'ok', null],
+    ]);
+    expect(t.summary.error).toBe(0);
+    const ms = t.statuses[0]!.members;
+    expect(ms.map((m) => m.id)).toEqual(ms.map((m) => m.id).sort());
+    expect(ms.map((m) => [m.name, m.started]).sort()).toEqual([
+      ['m1', true],
+      ['m2', true],
+      ['m3', true],
+    ]);
+    expect(t.statuses[0]!.status.map((s) => s.raftIndex)).toEqual(Array(3).fill(t.statuses[0]!.status[0]!.raftIndex));
+  });
+
+  it('adding a member that is never started loses quorum; the next add is refused with etcd\'s words', () => {
+    const t = runExperiment({ members: 1, join: 2, joinAtUs: 3_000_000, joinStart: false, fault: 'none', atUs: 1_000_000, forUs: 14_000_000, writesPerSecond: 5, seed: 1, statusAtUs: [13_000_000] });
+    expect(memberOps(t)).toEqual([
+      ['member-add', 'm2', 'ok', null],
+      ['member-add', 'm3', 'error', 'etcdserver: re-configuration failed due to not enough started members'],
+    ]);
+    expect(t.stepDowns).toHaveLength(1);
+    expect(t.ops.filter((o) => o.op === 'put' && o.startMs > 6000).every((o) => o.error === 'context deadline exceeded')).toBe(true);
+    const ms = t.statuses[0]!.members;
+    const m1 = ms.find((m) => m.started)!;
+    const m2 = ms.find((m) => !m.started)!;
+    expect(memberListSimple(ms).split('\n').sort()).toEqual(['', `${m1.id}, started, m1, https://10.0.0.11:2380, https://10.0.0.11:2379, false`, `${m2.id}, unstarted, , https://10.0.0.12:2380, , false`].sort());
+  });
+
+  it('a member add within 5 s of start is refused as "etcdserver: unhealthy cluster" (peers not connected for HealthInterval)', () => {
+    const t = runExperiment({ members: 3, join: 1, joinAtUs: 2_000_000, fault: 'none', atUs: 1_000_000, forUs: 4_000_000, writesPerSecond: 0, seed: 1 });
+    expect(memberOps(t)).toEqual([['member-add', 'm4', 'error', 'etcdserver: unhealthy cluster']]);
+  });
+
+  it('member remove: the removed member stops itself; the other two keep quorum', () => {
+    const t = runExperiment({ members: 3, removeMember: 1, removeAtUs: 8_000_000, fault: 'none', atUs: 1_000_000, forUs: 12_000_000, writesPerSecond: 10, seed: 1, statusAtUs: [11_000_000] });
+    expect(memberOps(t)).toEqual([['member-remove', 'm1', 'ok', null]]);
+    expect(t.statuses[0]!.members.map((m) => m.name).sort()).toEqual(['m2', 'm3']);
+    expect(t.statuses[0]!.status.map((s) => s.name)).toEqual(['m2', 'm3']);
+    expect(t.ops.filter((o) => o.op === 'put' && o.startMs > 9000).every((o) => o.result === 'ok')).toBe(true);
+  });
+
+  it('lab etcd --join / --join-no-start / --remove-member', () => {
+    const r = lab('etcd', '--members', '1', '--fault', 'none', '--at', '1s', '--for', '12s', '--writes-per-second', '2', '--join', '2', '--join-at', '3s', '--join-no-start');
+    expect(r.code, r.stderr).toBe(0);
+    expect(r.stdout).toMatch(/\$ etcdctl member add m2: OK/);
+    expect(r.stdout).toMatch(/\$ etcdctl member add m3: Error: etcdserver: re-configuration failed due to not enough started members/);
+    const bad = lab('etcd', '--remove-member', 'm7');
+    expect(bad.code).toBe(2);
+    expect(bad.stderr).toMatch(/--remove-member m7: members are m1…m3/);
+  });
+});
+
+describe('faults and persistence', () => {
+  it('--link: a member at a remote site (50 ms one way) — the links are set both ways, the others stay local', () => {
+    const { kernel } = buildCluster({ members: 3, seed: 1, links: [{ a: 1, b: 3, latencyUs: 50_000 }, { a: 2, b: 3, latencyUs: 50_000 }] });
+    const l = kernel.state.links;
+    expect([l['m1>m3']!.latencyUs, l['m3>m1']!.latencyUs, l['m3>m2']!.latencyUs]).toEqual([50_000, 50_000, 50_000]);
+    expect(l['m1>m2']).toBeUndefined();
+    const r = lab('etcd', '--link', 'm1-m3=50ms,0.5x');
+    expect(r.code).toBe(2);
+    expect(r.stderr).toMatch(/--link must look like m1-m3=50ms/);
+  });
+
+  it('the WAL replays record by record: a later record replaces the tail from its first index (a follower\'s log repaired by a new leader)', () => {
+    const e = (term: number, index: number) => ({ term, index });
+    const persisted = new Map<string, unknown>([
+      ['raft/hardstate', { term: 1, vote: 0, commit: 2 }],
+      ['raft/ent/0000000001', e(1, 1)],
+      ['raft/ent/0000000002', e(1, 2)],
+      ['wal/0', { ents: [e(2, 3), e(2, 4), e(2, 5)], hs: { term: 2, vote: 1, commit: 3 } }],
+      ['wal/2', { hs: { term: 3, vote: 2, commit: 4 } }],
+      ['wal/1', { ents: [e(3, 4)] }],
+      ['wal/10', { ents: [e(3, 5), e(3, 6)] }],
+    ]);
+    const w = replayWal(persisted);
+    expect(w.entries.map((x) => `${x.index}@${x.term}`)).toEqual(['1@1', '2@1', '3@2', '4@3', '5@3', '6@3']);
+    expect(w.hs).toEqual({ term: 3, vote: 2, commit: 4 });
+    expect(w.records).toBe(11);
+  });
+
+  it('data loss (the data dir wiped): one member loses the cluster state; one of three gets it back from its peers', () => {
+    const script = [
+      { atUs: 2_000_000, op: 'put' as const, key: 'k', value: 'v' },
+      { atUs: 8_000_000, op: 'get' as const, key: 'k', endpoint: 'leader' as const },
+    ];
+    const one = runExperiment({ members: 1, fault: 'wipe-leader', atUs: 3_000_000, restoreAtUs: 4_000_000, forUs: 9_000_000, writesPerSecond: 0, seed: 1, script, statusAtUs: [8_500_000] });
+    expect(one.ops.find((o) => o.op === 'get')!.read).toEqual([]);
+    expect(one.statuses[0]!.status[0]!.revision).toBe(1);
+    const three = runExperiment({ members: 3, fault: 'wipe-leader', atUs: 3_000_000, restoreAtUs: 4_000_000, forUs: 9_000_000, writesPerSecond: 10, seed: 1, script, statusAtUs: [8_900_000] });
+    expect(three.ops.find((o) => o.op === 'get')!.read).toEqual(['v']);
+    const st = three.statuses[0]!.status;
+    expect(st).toHaveLength(3);
+    expect(new Set(st.map((x) => x.revision)).size).toBe(1);
+  });
+
+  it('a killed member restarts from its WAL with its term, vote and log, and catches up', () => {
+    const t = runExperiment({ members: 3, fault: 'kill-follower', atUs: 3_000_000, restoreAtUs: 6_000_000, forUs: 9_000_000, writesPerSecond: 20, seed: 3, statusAtUs: [8_900_000] });
+    const st = t.statuses[0]!.status;
+    expect(st).toHaveLength(3);
+    expect(new Set(st.map((s) => s.raftAppliedIndex)).size).toBe(1);
+    expect(t.summary.error).toBe(0);
   });
 });

@@ -4,13 +4,15 @@
  * client's history, across 3, 5 and 7 members, with PreVote on and off. A failure prints the
  * fast-check seed and path and the run's own (members, seed, schedule), which replays it:
  *   runVopr(members, seed, schedule) — or FC_SEED=<seed> FC_PATH=<path> npx vitest run …
- * ETCD_VOPR_RUNS sets the number of schedules (default 2000).
+ * ETCD_VOPR_RUNS sets the number of schedules (default 2000); ETCD_VOPR_MEMBERSHIP_RUNS those of
+ * the membership property (default 500: member add / remove, one at a time, among the faults).
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
 import { runVopr, type ScheduledFault } from '../src/etcd/vopr';
 
 const RUNS = Number(process.env.ETCD_VOPR_RUNS ?? 2000);
+const MEMBERSHIP_RUNS = Number(process.env.ETCD_VOPR_MEMBERSHIP_RUNS ?? 500);
 const fcSeed = process.env.FC_SEED !== undefined ? Number(process.env.FC_SEED) : undefined;
 const fcPath = process.env.FC_PATH;
 
@@ -40,6 +42,29 @@ describe('etcd model under random faults (VOPR)', () => {
     expect(leaders).toBeGreaterThanOrEqual(RUNS);
     expect(committed).toBeGreaterThan(RUNS * 10);
     expect(nonTrivial).toBeGreaterThan(RUNS / 2);
+  }, 600_000);
+
+  it(`safety and linearizability hold while members are added and removed (${MEMBERSHIP_RUNS} schedules, 3/5 members + 2 spares)`, () => {
+    // Changes after 5.5 s: etcd refuses a reconfiguration until every peer has been connected
+    // for 5 s (HealthInterval).
+    const change = fc.record({
+      atMs: fc.integer({ min: 5500, max: 10_000 }),
+      kind: fc.constantFrom<ScheduledFault['kind']>('member-add', 'member-remove'),
+      targets: fc.array(fc.nat({ max: 6 }), { minLength: 1, maxLength: 1 }),
+    });
+    let changes = 0;
+    fc.assert(
+      fc.property(fc.constantFrom(3, 5), fc.integer({ min: 0, max: 2 ** 31 - 1 }), fc.array(fault, { maxLength: 6 }), fc.array(change, { minLength: 1, maxLength: 4 }), fc.boolean(), (members, seed, faults, changesSched, preVote) => {
+        const schedule = [...faults, ...changesSched];
+        const r = runVopr(members, seed, schedule, { durationMs: 12_000, preVote, joiners: 2 });
+        changes += r.membershipChanges;
+        if (r.violations.length > 0) throw new Error(`replay: runVopr(${members}, ${seed}, ${JSON.stringify(schedule)}, { durationMs: 12000, preVote: ${preVote}, joiners: 2 })\n${r.violations.join('\n')}`);
+        return r.linearizable !== false;
+      }),
+      { numRuns: MEMBERSHIP_RUNS, seed: fcSeed, path: fcPath, endOnFailure: true },
+    );
+    // Most schedules changed the membership at least once (~1 successful change per schedule).
+    expect(changes).toBeGreaterThan(MEMBERSHIP_RUNS / 2);
   }, 600_000);
 
   it('the checker catches stale reads: serializable reads from a partitioned member are not linearizable', async () => {

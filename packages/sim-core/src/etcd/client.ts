@@ -9,14 +9,18 @@
  * Leaves out: the balancer's endpoint switching (the caller picks the endpoint), keepalives, auth.
  */
 import type { Model, Output } from '../kernel/model';
-import { ETCD_ERRORS } from './member';
+import { ETCD_ERRORS, MEMBER_ADD, MEMBER_REMOVE, type MemberRequest } from './member';
 import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, type EtcdReply, type EtcdRequest } from './rpc';
 
 export const CLIENT_OP = 'etcd.client.op';
 
+export type ClientOpName = 'put' | 'get' | 'delete' | 'member-add' | 'member-remove';
+
 export interface ClientOp {
   opId: number;
-  op: 'put' | 'get' | 'delete';
+  op: ClientOpName;
+  /** For member-add / member-remove: the member's Raft id. */
+  memberId?: number;
   key: string;
   value?: string;
   /** Process id of the member the request goes to. */
@@ -28,7 +32,7 @@ export interface ClientOp {
 
 export interface OpResult {
   opId: number;
-  op: 'put' | 'get' | 'delete';
+  op: ClientOpName;
   key: string;
   value?: string;
   endpoint: string;
@@ -59,15 +63,20 @@ export interface ClientState {
 
 const RETRY_BACKOFF_US = 25_000;
 
-function request(op: ClientOp, reqId: string, deadlineUs: number): EtcdRequest & { deadlineUs: number } {
+function request(op: ClientOp, reqId: string, deadlineUs: number): (EtcdRequest & { deadlineUs: number }) | MemberRequest {
+  if (op.op === 'member-add' || op.op === 'member-remove') return { method: op.op === 'member-add' ? MEMBER_ADD : MEMBER_REMOVE, reqId, id: op.memberId ?? 0, deadlineUs };
   if (op.op === 'put') return { method: KV_PUT, reqId, request: { key: op.key, value: op.value ?? '' }, deadlineUs };
   if (op.op === 'delete') return { method: KV_DELETE_RANGE, reqId, request: { key: op.key }, deadlineUs };
   return { method: KV_RANGE, reqId, request: { key: op.key, serializable: op.serializable ?? false }, deadlineUs };
 }
 
-function finish(s: ClientState, now: number, f: Inflight, r: Partial<OpResult>): void {
+function finish(s: ClientState, now: number, f: Inflight, result: 'ok' | 'error', error?: string, read?: string[], revision?: number): void {
   delete s.inflight[f.reqId];
-  s.results.push({ opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: now, result: 'ok', ...r });
+  const r: OpResult = { opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: now, result };
+  if (error !== undefined) r.error = error;
+  if (read !== undefined) r.read = read;
+  if (revision !== undefined) r.revision = revision;
+  s.results.push(r);
 }
 
 function send(out: Output[], f: Inflight): void {
@@ -95,7 +104,7 @@ export const etcdClient: Model<ClientState> = {
       s.deadlineAt = null;
       let next = Number.POSITIVE_INFINITY;
       for (const f of Object.values(s.inflight)) {
-        if (f.deadlineUs <= env.now) finish(s, env.now, f, { result: 'error', error: ETCD_ERRORS.ctxDeadline });
+        if (f.deadlineUs <= env.now) finish(s, env.now, f, 'error', ETCD_ERRORS.ctxDeadline);
         else next = Math.min(next, f.deadlineUs);
       }
       if (next !== Number.POSITIVE_INFINITY) {
@@ -112,12 +121,12 @@ export const etcdClient: Model<ClientState> = {
         if (r.error) {
           const retryable = f.op.op === 'get' && r.error.startsWith('etcdserver:');
           if (retryable && env.now + RETRY_BACKOFF_US < f.deadlineUs) out.push({ type: 'timer', name: `retry/${f.reqId}`, afterUs: RETRY_BACKOFF_US, data: f.reqId });
-          else finish(s, env.now, f, { result: 'error', error: r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error });
+          else finish(s, env.now, f, 'error', r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error);
         } else if (input.kind === KV_RANGE + REPLY) {
           const resp = r.response as { kvs?: { value: string }[] } | undefined;
-          finish(s, env.now, f, { result: 'ok', revision: r.header?.revision, read: (resp?.kvs ?? []).map((kv) => kv.value) });
+          finish(s, env.now, f, 'ok', undefined, (resp?.kvs ?? []).map((kv) => kv.value), r.header?.revision);
         } else {
-          finish(s, env.now, f, { result: 'ok', revision: r.header?.revision });
+          finish(s, env.now, f, 'ok', undefined, undefined, r.header?.revision);
         }
       }
     }

@@ -4,9 +4,14 @@
  * (etcdserver sets it in apply()), so a lone survivor keeps showing the old term while its live
  * Raft term climbs.
  *
+ * `-w json` prints what etcdctl's printer_json.go prints: Go's encoding/json of the gRPC
+ * responses, fields in proto order, zero values left out (`omitempty`), uint64 ids as bare
+ * decimal numbers (beyond JavaScript's exact integers, so they are written as text here).
+ *
  * Models: etcd-io/etcd v3.4.23 `etcdctl/ctlv3/command/printer.go` (makeEndpointStatusTable,
- * makeMemberListTable), `printer_simple.go`, `ep_command.go` (health = a linearizable Get of
- * "health"), tablewriter's layout. Leaves out: -w json/protobuf/fields for these views.
+ * makeMemberListTable), `printer_simple.go`, `printer_json.go`, `ep_command.go` (health = a
+ * linearizable Get of "health"; epHealth), tablewriter's layout. Leaves out: -w protobuf and
+ * -w fields.
  */
 import type { EndpointStatus } from './member';
 
@@ -81,10 +86,57 @@ export function goDuration(us: number): string {
 
 const trim = (n: number): string => String(Number(n.toFixed(6)));
 
-export function memberListTable(members: { id: string; name: string; peerURL: string; clientURL: string }[]): string {
-  return table(['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'], members.map((m) => [m.id, 'started', m.name, m.peerURL, m.clientURL, 'false']));
+/** printer.go makeMemberListTable: a member added but not yet started has no name and no client URLs. */
+const memberCells = (m: MemberRow): string[] => (m.started === false ? [m.id, 'unstarted', '', m.peerURL, '', 'false'] : [m.id, 'started', m.name, m.peerURL, m.clientURL, 'false']);
+
+export function memberListTable(members: MemberRow[]): string {
+  return table(['ID', 'STATUS', 'NAME', 'PEER ADDRS', 'CLIENT ADDRS', 'IS LEARNER'], members.map(memberCells));
 }
 
-export function memberListSimple(members: { id: string; name: string; peerURL: string; clientURL: string }[]): string {
-  return members.map((m) => `${m.id}, started, ${m.name}, ${m.peerURL}, ${m.clientURL}, false\n`).join('');
+export function memberListSimple(members: MemberRow[]): string {
+  return members.map((m) => memberCells(m).join(', ') + '\n').join('');
+}
+
+export type WriteOut = 'simple' | 'table' | 'json';
+
+export interface MemberRow {
+  id: string;
+  name: string;
+  peerURL: string;
+  clientURL: string;
+  /** false: added (member add) but not started yet. */
+  started?: boolean;
+}
+
+/** A uint64 id (16 hex digits, as etcdctl's tables show it) as encoding/json prints it. */
+export const u64 = (hex: string): string => BigInt(`0x${hex}`).toString(10);
+
+/** `etcdctl endpoint status -w json` (etcdserverpb.StatusResponse per endpoint). */
+export function endpointStatusJson(rows: StatusRow[]): string {
+  const items = rows.map(({ endpoint, status: s }) => {
+    const f: string[] = [`"header":{"cluster_id":${u64(s.clusterId)},"member_id":${u64(s.memberId)},"revision":${s.revision},"raft_term":${s.raftTerm}}`];
+    f.push(`"version":${JSON.stringify(s.version)}`, `"dbSize":${s.dbSize}`);
+    if (s.leader !== '0') f.push(`"leader":${u64(s.leader)}`);
+    if (s.raftIndex) f.push(`"raftIndex":${s.raftIndex}`);
+    if (s.raftTerm) f.push(`"raftTerm":${s.raftTerm}`);
+    if (s.raftAppliedIndex) f.push(`"raftAppliedIndex":${s.raftAppliedIndex}`);
+    if (s.errors.length > 0) f.push(`"errors":${JSON.stringify(s.errors)}`);
+    f.push(`"dbSizeInUse":${s.dbSizeInUse}`);
+    if (s.isLearner) f.push('"isLearner":true');
+    return `{"Endpoint":${JSON.stringify(endpoint)},"Status":{${f.join(',')}}}`;
+  });
+  return `[${items.join(',')}]\n`;
+}
+
+/** `etcdctl endpoint health -w json` (ep_command.go epHealth: endpoint, health, took, error). */
+export function endpointHealthJson(rows: { endpoint: string; health: boolean; tookUs: number; error?: string }[]): { stdout: string; stderr: string; exitCode: number } {
+  const items = rows.map((h) => JSON.stringify({ endpoint: h.endpoint, health: h.health, took: goDuration(h.tookUs), ...(h.error ? { error: h.error } : {}) }));
+  const bad = rows.some((h) => !h.health);
+  return { stdout: `[${items.join(',')}]\n`, stderr: bad ? 'Error: unhealthy cluster\n' : '', exitCode: bad ? 1 : 0 };
+}
+
+/** `etcdctl member list -w json` (etcdserverpb.MemberListResponse); `header` is the answering member's. */
+export function memberListJson(members: MemberRow[], header: { clusterId: string; memberId: string; raftTerm: number }): string {
+  const ms = members.map((m) => (m.started === false ? `{"ID":${u64(m.id)},"peerURLs":${JSON.stringify([m.peerURL])}}` : `{"ID":${u64(m.id)},"name":${JSON.stringify(m.name)},"peerURLs":${JSON.stringify([m.peerURL])},"clientURLs":${JSON.stringify([m.clientURL])}}`));
+  return `{"header":{"cluster_id":${u64(header.clusterId)},"member_id":${u64(header.memberId)},"raft_term":${header.raftTerm}},"members":[${ms.join(',')}]}\n`;
 }

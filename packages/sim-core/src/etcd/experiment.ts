@@ -7,12 +7,16 @@
  * Faults are separate things, as the kernel keeps them: kill (SIGKILL: volatile state lost,
  * restart from the WAL), pause (SIGSTOP: the process's clock stops too), stop (SIGTERM: the
  * leader first transfers leadership), partition (messages dropped, the clock runs), wipe (the data
- * directory is lost). Models the etcd functional tester's failure cases (`functional/rpcpb`):
- * SIGKILL/SIGTERM of leader, quorum; blackhole of the leader's peer traffic.
+ * directory is lost); links between members can be slowed or made lossy, all of them or one pair
+ * at a time (a member at a remote site). Membership changes go through etcdctl's `member add` /
+ * `member remove` (one member at a time; a joining member starts with an empty data dir once its
+ * add succeeded). Models the etcd functional tester's failure cases (`functional/rpcpb`):
+ * SIGKILL/SIGTERM of leader, quorum; blackhole of the leader's peer traffic; delay of peer traffic.
  */
 import { Kernel, type Fault } from '../kernel/kernel';
 import { CLIENT_OP, etcdClient, type ClientOp, type ClientState, type OpResult } from './client';
-import { ETCD_STOP, endpointStatus, etcdMember, memberIdOf, type EndpointStatus, type MemberState } from './member';
+import type { MemberRow } from './etcdctl';
+import { ETCD_STOP, endpointStatus, etcdMember, memberIdOf, memberInfos, type EndpointStatus, type MemberState } from './member';
 
 export const FAULTS = ['none', 'kill-leader', 'pause-leader', 'stop-leader', 'partition-leader', 'kill-majority', 'pause-majority', 'kill-follower', 'wipe-leader'] as const;
 export type FaultName = (typeof FAULTS)[number] | `kill-${number}`;
@@ -43,6 +47,8 @@ export interface ExperimentOptions {
   latencyUs?: number;
   jitterUs?: number;
   loss?: number;
+  /** Links between two members (1-based, both directions) that differ from the rest: a remote site. */
+  links?: LinkSpec[];
   seed: number;
   commandTimeoutUs?: number;
   script?: ScriptStep[];
@@ -50,6 +56,27 @@ export interface ExperimentOptions {
   statusAtUs?: number[];
   /** Run `etcdctl endpoint health` (a linearizable get of "health" per endpoint) at these times. */
   healthAtUs?: number[];
+  /**
+   * Members that join after the start ("join a master"): `etcdctl member add` for m(N+1), then —
+   * once it succeeded — start that member; the next one `joinEveryUs` later (default 10 s: etcd
+   * refuses an add until every member has been connected for 5 s).
+   */
+  join?: number;
+  joinAtUs?: number;
+  joinEveryUs?: number;
+  /** false: add the members but never start them (the quorum trap of adding a member). */
+  joinStart?: boolean;
+  /** `etcdctl member remove` of member `removeMember` (1-based) at `removeAtUs`. */
+  removeMember?: number;
+  removeAtUs?: number;
+}
+
+export interface LinkSpec {
+  a: number;
+  b: number;
+  latencyUs: number;
+  jitterUs?: number;
+  loss?: number;
 }
 
 export interface HealthRow {
@@ -90,9 +117,10 @@ export interface Trial {
   stepDowns: { atMs: number; member: string; term: number }[];
   reelectionMs: number | null;
   ops: TrialOp[];
-  statuses: { atMs: number; status: EndpointStatus[] }[];
+  /** etcdctl endpoint status (running members) and member list (as the first of them sees it). */
+  statuses: { atMs: number; status: EndpointStatus[]; members: MemberRow[] }[];
   health: { atMs: number; rows: HealthRow[] }[];
-  memberList: { id: string; name: string; peerURL: string; clientURL: string }[];
+  memberList: MemberRow[];
   summary: { ok: number; error: number; errors: Record<string, number>; firstOkAfterFaultMs: number | null; firstOkAfterRestoreMs: number | null };
   finalValues: Record<string, string | null>;
 }
@@ -103,7 +131,16 @@ export function memberName(i: number): string {
   return `m${i}`;
 }
 
-export function buildCluster(opts: Pick<ExperimentOptions, 'members' | 'seed' | 'preVote' | 'mode' | 'latencyUs' | 'jitterUs' | 'loss'>, trace = false): { kernel: Kernel; members: string[]; client: string } {
+export interface Cluster {
+  kernel: Kernel;
+  /** Process ids of the members spawned so far. */
+  members: string[];
+  client: string;
+  /** Start member `i` (1-based, beyond the initial ones) with an empty data dir, to join. */
+  spawnJoiner(i: number): string;
+}
+
+export function buildCluster(opts: Pick<ExperimentOptions, 'members' | 'seed' | 'preVote' | 'mode' | 'latencyUs' | 'jitterUs' | 'loss' | 'links' | 'join'>, trace = false): Cluster {
   const kernel = new Kernel({
     seed: opts.seed,
     epochMs: 0,
@@ -111,23 +148,42 @@ export function buildCluster(opts: Pick<ExperimentOptions, 'members' | 'seed' | 
     traceFilter: trace ? undefined : (type, kind) => type === 'note' && kind.startsWith('etcd.'),
   });
   const n = opts.members;
+  const total = n + (opts.join ?? 0);
   const peers: Record<number, string> = {};
   const names: Record<number, string> = {};
-  for (let i = 1; i <= n; i++) {
+  for (let i = 1; i <= total; i++) {
     kernel.addHost({ name: memberName(i), ip: `10.0.0.${10 + i}`, role: 'etcd' });
     peers[i] = `${memberName(i)}/etcd`;
     names[i] = memberName(i);
   }
   kernel.addHost({ name: 'client', ip: '10.0.0.2', role: 'client' });
   if (opts.latencyUs !== undefined || opts.loss !== undefined) {
-    for (let a = 1; a <= n; a++)
-      for (let b = 1; b <= n; b++)
+    for (let a = 1; a <= total; a++)
+      for (let b = 1; b <= total; b++)
         if (a !== b) kernel.setLink(memberName(a), memberName(b), { latencyUs: opts.latencyUs ?? 200, jitterUs: opts.jitterUs ?? Math.round((opts.latencyUs ?? 200) / 10), loss: opts.loss ?? 0 });
   }
+  for (const l of opts.links ?? []) {
+    if (l.a < 1 || l.a > total || l.b < 1 || l.b > total || l.a === l.b) throw new Error(`link m${l.a}-m${l.b}: members are m1…m${total}`);
+    const spec = { latencyUs: l.latencyUs, jitterUs: l.jitterUs ?? Math.round(l.latencyUs / 10), loss: l.loss ?? 0 };
+    kernel.setLink(memberName(l.a), memberName(l.b), spec);
+    kernel.setLink(memberName(l.b), memberName(l.a), spec);
+  }
+  const initialCluster = Array.from({ length: n }, (_, i) => i + 1);
+  const model = (i: number) => etcdMember({ name: memberName(i), id: i, peers, names, preVote: opts.preVote, mode: opts.mode, initialCluster });
   const members: string[] = [];
-  for (let i = 1; i <= n; i++) members.push(kernel.spawn(memberName(i), 'etcd', etcdMember({ name: memberName(i), id: i, peers, names, preVote: opts.preVote, mode: opts.mode })));
+  for (let i = 1; i <= n; i++) members.push(kernel.spawn(memberName(i), 'etcd', model(i)));
   const client = kernel.spawn('client', 'etcdctl', etcdClient);
-  return { kernel, members, client };
+  return {
+    kernel,
+    members,
+    client,
+    spawnJoiner(i: number): string {
+      if (i <= n || i > total) throw new Error(`member ${i} is not one that joins (m${n + 1}…m${total})`);
+      const id = kernel.spawn(memberName(i), 'etcd', model(i));
+      members.push(id);
+      return id;
+    },
+  };
 }
 
 /** The member that leads (running, role leader, highest term), or null. */
@@ -153,6 +209,22 @@ export function statuses(kernel: Kernel, members: string[]): EndpointStatus[] {
     if (p.status === 'running') out.push({ ...endpointStatus(p.state as MemberState), endpoint: `${kernel.state.hosts[p.host]!.ip}:2379` });
   }
   return out;
+}
+
+/** etcdctl member list as a running member sees it (the first one up), or every process if none. */
+export function memberRows(kernel: Kernel, members: string[]): MemberRow[] {
+  const url = (name: string, port: number) => `https://${kernel.state.hosts[name]!.ip}:${port}`;
+  const up = members.find((m) => kernel.process(m).status === 'running');
+  if (up) {
+    return memberInfos(kernel.process(up).state as MemberState).map((mi) => {
+      const host = memberName(mi.raftId);
+      return { id: mi.id, name: mi.name, peerURL: url(host, 2380), clientURL: url(host, 2379), started: mi.started };
+    });
+  }
+  return members.map((m) => {
+    const host = kernel.process(m).host;
+    return { id: memberIdOf(host), name: host, peerURL: url(host, 2380), clientURL: url(host, 2379) };
+  });
 }
 
 function faultPlan(fault: FaultName, leader: string | null, members: string[]): { targets: string[]; kind: 'kill' | 'pause' | 'stop' | 'partition' | 'wipe' | 'none' } {
@@ -188,7 +260,7 @@ function faultPlan(fault: FaultName, leader: string | null, members: string[]): 
 }
 
 export function runExperiment(o: ExperimentOptions): Trial {
-  const { kernel, members, client } = buildCluster(o);
+  const { kernel, members, client, spawnJoiner } = buildCluster(o);
   const timeoutUs = o.commandTimeoutUs ?? 5_000_000;
   const leaderChanges: LeaderChange[] = [];
   const stepDowns: Trial['stepDowns'] = [];
@@ -222,17 +294,29 @@ export function runExperiment(o: ExperimentOptions): Trial {
     const st = kernel.process(id).status;
     return st === 'running' || st === 'paused';
   };
+  const up: string[] = [];
   const pickEndpoint = (): string | null => {
-    const up = members.filter(accepting);
+    up.length = 0;
+    for (const m of members) if (accepting(m)) up.push(m);
     if (up.length === 0) return null;
     return up[rr++ % up.length]!;
   };
   const issue = (op: Omit<ClientOp, 'opId' | 'endpoint' | 'timeoutUs'> & { timeoutUs?: number }, endpoint: string | null) => {
     if (!endpoint) return;
     const id = ++opId;
-    kernel.input({ atUs: kernel.now, type: 'command', to: client, kind: CLIENT_OP, payload: { ...op, opId: id, endpoint, timeoutUs: op.timeoutUs ?? timeoutUs } satisfies ClientOp });
+    const payload: ClientOp = { opId: id, op: op.op, key: op.key, endpoint, timeoutUs: op.timeoutUs ?? timeoutUs };
+    if (op.value !== undefined) payload.value = op.value;
+    if (op.serializable !== undefined) payload.serializable = op.serializable;
+    if (op.memberId !== undefined) payload.memberId = op.memberId;
+    kernel.input({ atUs: kernel.now, type: 'command', to: client, kind: CLIENT_OP, payload });
     return id;
   };
+
+  const joinTotal = o.join ?? 0;
+  let joinNext = 1;
+  let joinAt = o.joinAtUs ?? 5_000_000;
+  let joinPending = 0;
+  let removed = false;
 
   let t = 0;
   const horizon = endUs + Math.max(timeoutUs, ...script.map((s) => s.timeoutUs ?? timeoutUs)) + 100_000;
@@ -274,7 +358,7 @@ export function runExperiment(o: ExperimentOptions): Trial {
     }
     while (statusTimes.length > 0 && statusTimes[0]! <= t) {
       statusTimes.shift();
-      statusOut.push({ atMs: ms(t), status: statuses(kernel, members) });
+      statusOut.push({ atMs: ms(t), status: statuses(kernel, members), members: memberRows(kernel, members) });
     }
     while (healthTimes.length > 0 && healthTimes[0]! <= t) {
       healthTimes.shift();
@@ -282,6 +366,25 @@ export function runExperiment(o: ExperimentOptions): Trial {
         const id = issue({ op: 'get', key: 'health' }, m);
         if (id !== undefined) healthOps.set(id, { atMs: ms(t), endpoint: `${kernel.state.hosts[kernel.process(m).host]!.ip}:2379` });
       }
+    }
+    // Membership: member add (then start the new member once the add succeeded), member remove.
+    if (joinNext <= joinTotal && !joinPending && t >= joinAt) {
+      const ep = currentLeader(kernel, members) ?? pickEndpoint();
+      const id = issue({ op: 'member-add', key: memberName(o.members + joinNext), memberId: o.members + joinNext }, ep);
+      if (id !== undefined) joinPending = id;
+    }
+    if (joinPending) {
+      const res = (kernel.process(client).state as ClientState).results.find((x) => x.opId === joinPending);
+      if (res) {
+        if (res.result === 'ok' && o.joinStart !== false) spawnJoiner(o.members + joinNext);
+        joinPending = 0;
+        joinNext++;
+        joinAt = t + (o.joinEveryUs ?? 10_000_000);
+      }
+    }
+    if (o.removeMember !== undefined && !removed && t >= (o.removeAtUs ?? 0)) {
+      removed = true;
+      issue({ op: 'member-remove', key: memberName(o.removeMember), memberId: o.removeMember }, currentLeader(kernel, members) ?? pickEndpoint());
     }
     while (script.length > 0 && script[0]!.atUs <= t) {
       const s = script.shift()!;
@@ -347,11 +450,7 @@ export function runExperiment(o: ExperimentOptions): Trial {
     ops,
     statuses: statusOut,
     health,
-    memberList: members.map((m) => {
-      const host = kernel.process(m).host;
-      const ip = kernel.state.hosts[host]!.ip;
-      return { id: memberIdOf(host), name: host, peerURL: `https://${ip}:2380`, clientURL: `https://${ip}:2379` };
-    }),
+    memberList: memberRows(kernel, members),
     summary: { ok: ops.filter((x) => x.result === 'ok').length, error: ops.filter((x) => x.result === 'error').length, errors, firstOkAfterFaultMs: firstOk ? Math.round((firstOk.endMs - faultAtMs) * 10) / 10 : null, firstOkAfterRestoreMs: firstOkRestore && restoreMs !== null ? Math.round((firstOkRestore.endMs - restoreMs) * 10) / 10 : null },
     finalValues,
   };

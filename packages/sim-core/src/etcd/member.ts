@@ -12,6 +12,9 @@
  * - `etcdserver/v3_server.go` (processInternalRaftRequestOnce with ReqTimeout = 5s + 2×election,
  *   parseProposeCtxErr, linearizableReadLoop with ReadIndex, ErrLeaderChanged),
  * - `etcdserver/errors.go` and `etcdserver/api/v3rpc/rpctypes/error.go` (error texts),
+ * - `etcdserver/server.go` AddMember/RemoveMember with --strict-reconfig-check (on by default):
+ *   mayAddMember (`membership/cluster.go` IsReadyToAddVotingMember, isConnectedFullySince) and
+ *   mayRemoveMember; a member that applies its own removal stops,
  * - `raft/node.go` (no leader: proposals block until the context ends — propc is nil).
  * Watch from a revision: ./watch.ts.
  * Leaves out: snapshots/compaction, leases, auth, the v2 store, read batching, the
@@ -38,7 +41,40 @@ export const ETCD_ERRORS = {
   stopped: 'etcdserver: server stopped',
   ctxDeadline: 'context deadline exceeded',
   unhealthy: 'etcdserver: unhealthy cluster',
+  notEnoughStarted: 'etcdserver: re-configuration failed due to not enough started members',
+  memberExists: 'etcdserver: member ID already exist',
+  memberNotFound: 'etcdserver: member not found',
 } as const;
+
+/** etcdserverpb.Cluster: membership changes (one member at a time, as etcd 3.4 does them). */
+export const MEMBER_ADD = 'etcdserverpb.Cluster/MemberAdd';
+export const MEMBER_REMOVE = 'etcdserverpb.Cluster/MemberRemove';
+export const MEMBER_LIST = 'etcdserverpb.Cluster/MemberList';
+
+export interface MemberRequest {
+  method: typeof MEMBER_ADD | typeof MEMBER_REMOVE | typeof MEMBER_LIST;
+  reqId: string;
+  /** Raft id of the member to add or remove. */
+  id?: number;
+  deadlineUs?: number;
+  /** Set when a follower hands the request to the leader: where the answer goes. */
+  replyTo?: string;
+}
+
+export interface MemberInfo {
+  /** etcd's member id, 16 hex digits. */
+  id: string;
+  /** Raft id in the lab. */
+  raftId: number;
+  /** Empty until the member has started and published its name (etcdctl shows "unstarted"). */
+  name: string;
+  started: boolean;
+}
+
+/** etcd's HealthInterval: a peer must have been connected this long for a reconfiguration. */
+const HEALTH_INTERVAL_US = 5_000_000;
+/** rafthttp ConnReadTimeout: a peer silent this long has lost its stream. */
+const CONN_READ_TIMEOUT_US = 5_000_000;
 
 export const RAFT_MSG = 'raftpb.Message';
 export const ETCD_STOP = 'etcd.graceful-stop';
@@ -70,11 +106,13 @@ export interface MemberConfig {
 interface PendingWrite {
   from: string;
   reqId: string;
-  method: EtcdRequest['method'];
+  method: EtcdRequest['method'] | MemberRequest['method'];
   startUs: number;
   deadlineUs: number;
   proposed: boolean;
   data: unknown;
+  /** A membership change: proposed as an EntryConfChange. */
+  conf?: boolean;
 }
 
 interface PendingRead {
@@ -94,8 +132,8 @@ export interface MemberState {
   raft: RaftState;
   mvcc: MvccState;
   appliedTerm: number;
-  /** The last index written to the persisted WAL. */
-  persistedLast: number;
+  /** Records written to the persisted WAL so far (the next record's sequence number). */
+  walSeq: number;
   writes: Record<string, PendingWrite>;
   /** Proposal ids waiting for a leader (node.Propose blocks while propc is nil). */
   queued: string[];
@@ -105,10 +143,17 @@ export interface MemberState {
   leadElectedUs: number | null;
   /** Raft id → last time a message arrived from it (µs). */
   lastHeard: Record<number, number>;
+  /**
+   * Raft id → since when its connection is up (rafthttp ActiveSince): the first message after a
+   * silence longer than ConnReadTimeout (5 s), or ever.
+   */
+  activeSince: Record<number, number>;
   startedUs: number;
   ticksAdjusted: boolean;
   published: boolean;
   members: Record<number, string>;
+  /** Raft ids of members that have published their attributes (membership.Member.IsStarted). */
+  started: Record<number, boolean>;
   stopping: { transferee: number; sinceUs: number } | null;
   watch: WatchState;
   /** When the one deadline timer fires (the earliest pending request deadline), or null. */
@@ -119,8 +164,42 @@ export interface MemberState {
 
 export const memberIdOf = (name: string, cluster = 'kubelab'): string => bytesToHex(sha256(new TextEncoder().encode(`${cluster}/${name}`))).slice(0, 16);
 
+/**
+ * The WAL, as etcd's `wal/` package writes it: one record per Ready — the new entries (which
+ * replace any persisted entries from their first index on) and the HardState — appended under
+ * `wal/<seq>`; a restart replays the records in order. A WAL may also start with a snapshot in
+ * the older layout (`raft/hardstate` + one `raft/ent/<index>` per entry), as tower-fleet-ha seeds it.
+ */
 const HS_KEY = 'raft/hardstate';
-const entKey = (i: number): string => `raft/ent/${String(i).padStart(10, '0')}`;
+const ENT_PREFIX = 'raft/ent/';
+const WAL_REC_PREFIX = 'wal/';
+
+interface WalRecord {
+  ents?: Entry[];
+  hs?: HardState;
+}
+
+/** Replay what was persisted: the entries and the last HardState (undefined: never started). */
+export function replayWal(persisted: ReadonlyMap<string, unknown>): { hs: HardState | undefined; entries: Entry[]; records: number } {
+  let hs = persisted.get(HS_KEY) as HardState | undefined;
+  const entries: Entry[] = [];
+  const recs: [number, WalRecord][] = [];
+  const legacy: string[] = [];
+  for (const k of persisted.keys()) {
+    if (k.startsWith(WAL_REC_PREFIX)) recs.push([Number(k.slice(WAL_REC_PREFIX.length)), persisted.get(k) as WalRecord]);
+    else if (k.startsWith(ENT_PREFIX)) legacy.push(k);
+  }
+  for (const k of legacy.sort()) entries.push(persisted.get(k) as Entry);
+  recs.sort((a, b) => a[0] - b[0]);
+  for (const [, r] of recs) {
+    if (r.ents && r.ents.length > 0) {
+      entries.length = Math.min(entries.length, r.ents[0]!.index - 1);
+      for (const e of r.ents) entries.push(e);
+    }
+    if (r.hs) hs = r.hs;
+  }
+  return { hs, entries, records: recs.length === 0 ? 0 : recs[recs.length - 1]![0] + 1 };
+}
 
 /** The kernel's seeded stream as Raft's random source (a class: no closure per step). */
 class EnvRand implements RandSource {
@@ -147,10 +226,18 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
   if (e.type === 'EntryConfChange') {
     const cc = e.data as ConfChange;
     if (cc.type === 'ConfChangeAddNode') s.members[cc.nodeId] = s.cfg.names[cc.nodeId] ?? `m${cc.nodeId}`;
-    else delete s.members[cc.nodeId];
+    else {
+      delete s.members[cc.nodeId];
+      delete s.started[cc.nodeId];
+    }
+    if (cc.id) out.push({ id: cc.id, result: memberListResult(s, cc.nodeId) });
     return;
   }
-  const d = e.data as { id?: string; req?: EtcdRequest; kind?: string } | undefined;
+  const d = e.data as { id?: string; req?: EtcdRequest; kind?: string; name?: string } | undefined;
+  if (d && d.kind === 'publish') {
+    for (const [id, name] of Object.entries(s.cfg.names)) if (name === d.name) s.started[Number(id)] = true;
+    return;
+  }
   if (!d || !d.req) return;
   const prevRevision = s.mvcc.revision;
   let result: unknown;
@@ -159,7 +246,8 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
     const p = d.req.request;
     result = put(s.mvcc, p);
     recordPut(s.watch, s.mvcc, p.key, prevRevision);
-    if (d.id) out.push({ id: d.id, result });
+    // Only the member that took the request answers it.
+    if (d.id && s.writes[d.id] !== undefined) out.push({ id: d.id, result });
     return;
   }
   const before = new Map<string, KeyValue | undefined>();
@@ -175,7 +263,20 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
       return;
   }
   recordEvents(s.watch, s.mvcc, before, prevRevision);
-  if (d.id) out.push({ id: d.id, result });
+  if (d.id && s.writes[d.id] !== undefined) out.push({ id: d.id, result });
+}
+
+/** The membership as this member has applied it, by member ID (membership.MembersByID). */
+export function memberInfos(s: MemberState): MemberInfo[] {
+  return Object.keys(s.members)
+    .map(Number)
+    .map((raftId) => ({ id: memberIdOf(s.cfg.names[raftId] ?? `m${raftId}`), raftId, name: s.started[raftId] ? s.cfg.names[raftId] ?? `m${raftId}` : '', started: s.started[raftId] === true }))
+    .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
+}
+
+function memberListResult(s: MemberState, changed: number): { member: MemberInfo | null; members: MemberInfo[] } {
+  const members = memberInfos(s);
+  return { member: members.find((m) => m.raftId === changed) ?? { id: memberIdOf(s.cfg.names[changed] ?? `m${changed}`), raftId: changed, name: '', started: false }, members };
 }
 
 function header(s: MemberState): NonNullable<EtcdReply['header']> {
@@ -195,15 +296,13 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
 
   function init(persisted: ReadonlyMap<string, unknown>, env: StepEnv): MemberState {
     const rng = randOf(env);
-    const hs = persisted.get(HS_KEY) as HardState | undefined;
+    const wal = replayWal(persisted);
+    const hs = wal.hs;
     const raftCfg = { id: cfg.id, electionTick: electionTicks, heartbeatTick: 1, checkQuorum: etcdMode, preVote: cfg.preVote ?? false };
     let raft: RaftState;
-    let persistedLast = 0;
     const members: Record<number, string> = {};
     if (hs) {
-      const keys = [...persisted.keys()].filter((k) => k.startsWith('raft/ent/')).sort();
-      const entries = keys.map((k) => persisted.get(k) as Entry);
-      persistedLast = entries.length;
+      const entries = wal.entries;
       // Membership is rebuilt from the committed ConfChange entries, as etcd replays its WAL.
       const peers = new Set<number>();
       for (const e of entries.slice(0, hs.commit)) {
@@ -230,7 +329,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       raft,
       mvcc: newMvcc(),
       appliedTerm: 0,
-      persistedLast,
+      walSeq: wal.records,
       writes: {},
       queued: [],
       reads: {},
@@ -238,10 +337,12 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       lead: None,
       leadElectedUs: null,
       lastHeard: {},
+      activeSince: {},
       startedUs: env.now,
       ticksAdjusted: false,
       published: false,
       members,
+      started: {},
       stopping: null,
       watch: newWatchState(),
       deadlineAt: null,
@@ -254,6 +355,23 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   function isConnectedSince(s: MemberState, id: number, since: number): boolean {
     const h = s.lastHeard[id];
     return h !== undefined && h >= since && s.startedUs <= since;
+  }
+
+  function heard(s: MemberState, id: number, now: number): void {
+    const last = s.lastHeard[id];
+    if (last === undefined || now - last > CONN_READ_TIMEOUT_US) s.activeSince[id] = now;
+    s.lastHeard[id] = now;
+  }
+
+  /**
+   * server.go isConnectedFullySince for a reconfiguration: connected (heard within
+   * ConnReadTimeout) and connected since before `since`. Followers hear each other only at start
+   * (the model has no rafthttp link heartbeats), so a follower hands reconfigurations to the leader.
+   */
+  function connectedSince(s: MemberState, id: number, since: number, now: number): boolean {
+    const a = s.activeSince[id];
+    const h = s.lastHeard[id];
+    return a !== undefined && h !== undefined && a <= since && now - h <= CONN_READ_TIMEOUT_US;
   }
 
   /** etcdserver/v3_server.go parseProposeCtxErr for a deadline. */
@@ -273,8 +391,10 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     return ETCD_ERRORS.timeout;
   }
 
-  function reply(out: Output[], s: MemberState, to: string, reqId: string, method: EtcdReply['method'], body: { response?: unknown; error?: string; code?: string }, afterUs = 0): void {
-    const r: EtcdReply & { code?: string } = body.error ? { reqId, method, error: body.error } : { reqId, method, header: header(s), response: body.response };
+  function reply(out: Output[], s: MemberState, to: string, reqId: string, method: EtcdReply['method'] | MemberRequest['method'], body: { response?: unknown; error?: string; code?: string }, afterUs = 0): void {
+    // A membership reply has the KV reply's envelope (reqId, header, response | error).
+    const m = method as EtcdReply['method'];
+    const r: EtcdReply & { code?: string } = body.error ? { reqId, method: m, error: body.error } : { reqId, method: m, header: header(s), response: body.response };
     if (body.code) r.code = body.code;
     out.push({ type: 'send', to, kind: replyKind(method), payload: r, afterUs });
   }
@@ -282,7 +402,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   function propose(s: MemberState, r: Raft, id: string): void {
     const w = s.writes[id];
     if (!w) return;
-    const err = r.step(msg({ type: 'MsgProp', from: cfg.id, entries: [{ term: 0, index: 0, data: w.data }] }));
+    const err = r.step(msg({ type: 'MsgProp', from: cfg.id, entries: [w.conf ? { term: 0, index: 0, type: 'EntryConfChange', data: w.data } : { term: 0, index: 0, data: w.data }] }));
     if (err) s.queued.push(id);
     else w.proposed = true;
   }
@@ -293,16 +413,13 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       const rd = r.ready();
       let diskUs = 0;
       if (rd.soft) onSoftState(s, r, rd.soft, env, out);
-      if (rd.entries.length > 0) {
-        const first = rd.entries[0]!.index;
-        for (let i = first; i <= s.persistedLast; i++) out.push({ type: 'persist', key: entKey(i), value: undefined });
-        // ready() hands out fresh copies of the entries (data is never mutated): no clone needed.
-        for (const e of rd.entries) out.push({ type: 'persist', key: entKey(e.index), value: e, owned: true });
-        s.persistedLast = rd.entries[rd.entries.length - 1]!.index;
-        diskUs = fsyncUs;
-      }
-      if (rd.hardState) {
-        out.push({ type: 'persist', key: HS_KEY, value: { term: rd.hardState.term, vote: rd.hardState.vote, commit: rd.hardState.commit }, owned: true });
+      if (rd.entries.length > 0 || rd.hardState) {
+        // One WAL record per Ready (wal.Save(st, ents)), then one fsync. ready() hands out a
+        // fresh array of immutable entries and a fresh HardState: the kernel may keep them as is.
+        const rec: WalRecord = {};
+        if (rd.entries.length > 0) rec.ents = rd.entries;
+        if (rd.hardState) rec.hs = rd.hardState;
+        out.push({ type: 'persist', key: WAL_REC_PREFIX + s.walSeq++, value: rec, owned: true });
         diskUs = fsyncUs;
       }
       // The leader sends in parallel with its disk write; followers only after (raft.go: isLeader).
@@ -311,18 +428,28 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         const to = cfg.peers[m.to];
         if (to) out.push({ type: 'send', to, kind: RAFT_MSG, payload: m, afterUs: sendAfter });
       }
-      const done: { id: string; result: unknown }[] = [];
-      for (const e of rd.committedEntries) {
-        applyEntry(s, e, done);
-        if (e.type === 'EntryConfChange') r.applyConfChange(e.data as ConfChange);
+      if (rd.committedEntries.length > 0) {
+        const done: { id: string; result: unknown }[] = [];
+        for (const e of rd.committedEntries) {
+          applyEntry(s, e, done);
+          if (e.type === 'EntryConfChange') {
+            const cc = e.data as ConfChange;
+            r.applyConfChange(cc);
+            // server.go: "the member has been permanently removed from the cluster" — it stops.
+            if (cc.type === 'ConfChangeRemoveNode' && cc.nodeId === cfg.id && !s.exitReady) {
+              s.exitReady = true;
+              out.push({ type: 'note', kind: 'etcd.exit', data: { member: cfg.name, newLeader: null, removed: true } });
+            }
+          }
+        }
+        for (const d of done) {
+          const w = s.writes[d.id];
+          if (!w) continue;
+          delete s.writes[d.id];
+          reply(out, s, w.from, w.reqId, w.method, { response: d.result }, diskUs + 50);
+        }
+        if (s.watch.watchers.length > 0) flushWatchers(s, out);
       }
-      for (const d of done) {
-        const w = s.writes[d.id];
-        if (!w) continue;
-        delete s.writes[d.id];
-        reply(out, s, w.from, w.reqId, w.method, { response: d.result }, diskUs + 50);
-      }
-      if (rd.committedEntries.length > 0) flushWatchers(s, out);
       for (const rs of rd.readStates) {
         const rd2 = s.reads[rs.requestCtx];
         if (rd2) rd2.index = rs.index;
@@ -425,6 +552,62 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     if (next !== Number.POSITIVE_INFINITY) armDeadline(s, out, env, next);
   }
 
+  /** server.go mayAddMember / mayRemoveMember (--strict-reconfig-check). Returns an error text or null. */
+  function mayReconfigure(s: MemberState, req: MemberRequest, now: number): string | null {
+    const voting = Object.keys(s.members).map(Number);
+    const id = req.id!;
+    if (req.method === MEMBER_ADD) {
+      if (s.members[id] !== undefined) return ETCD_ERRORS.memberExists;
+      // cluster.go IsReadyToAddVotingMember: after the add, the started members must be a quorum
+      // (except 1 → 2, allowed to restore a cluster from one member).
+      const nmembers = voting.length + 1;
+      const nstarted = voting.filter((v) => s.started[v]).length;
+      if (!(nstarted === 1 && nmembers === 2) && nstarted < Math.floor(nmembers / 2) + 1) return ETCD_ERRORS.notEnoughStarted;
+      // isConnectedFullySince(now − HealthInterval): connected to every voting peer for 5 s.
+      for (const v of voting) if (v !== cfg.id && !connectedSince(s, v, now - HEALTH_INTERVAL_US, now)) return ETCD_ERRORS.unhealthy;
+      return null;
+    }
+    if (s.members[id] === undefined) return ETCD_ERRORS.memberNotFound;
+    // IsReadyToRemoveVotingMember: the started members left must be a quorum of those left.
+    const left = voting.filter((v) => v !== id);
+    const startedLeft = left.filter((v) => s.started[v]).length;
+    if (startedLeft < Math.floor(left.length / 2) + 1) return ETCD_ERRORS.notEnoughStarted;
+    // A member that is down can go: it is not part of the active quorum.
+    if (id !== cfg.id && s.lastHeard[id] === undefined) return null;
+    const active = voting.filter((v) => v === cfg.id || connectedSince(s, v, now - HEALTH_INTERVAL_US, now)).length;
+    if (active - 1 < 1 + Math.floor((voting.length - 1) / 2)) return ETCD_ERRORS.unhealthy;
+    return null;
+  }
+
+  function onMemberRequest(s: MemberState, r: Raft, from: string, req: MemberRequest, env: StepEnv, out: Output[]): void {
+    const replyKindOf = `${req.method}.reply`;
+    if (req.method === MEMBER_LIST) {
+      // 3.4 serves the member list from the local member's view, without a quorum.
+      out.push({ type: 'send', to: from, kind: replyKindOf, payload: { reqId: req.reqId, header: header(s), response: { members: memberInfos(s) } }, afterUs: 100 });
+      return;
+    }
+    // The lab's followers do not track each other's connections (rafthttp's idle link heartbeats
+    // are not modelled), so a follower hands a reconfiguration to the leader, which judges it.
+    const lead = s.raft.lead;
+    if (lead !== None && lead !== cfg.id && req.replyTo === undefined && cfg.peers[lead]) {
+      out.push({ type: 'send', to: cfg.peers[lead]!, kind: req.method, payload: { ...req, replyTo: from } });
+      return;
+    }
+    const replyTo = req.replyTo ?? from;
+    const err = mayReconfigure(s, req, env.now);
+    if (err) {
+      out.push({ type: 'send', to: replyTo, kind: replyKindOf, payload: { reqId: req.reqId, error: err }, afterUs: 50 });
+      return;
+    }
+    const deadlineUs = Math.min(env.now + reqTimeoutUs, req.deadlineUs ?? Number.MAX_SAFE_INTEGER);
+    const id = `${cfg.id}-${++s.seq}`;
+    const cc: ConfChange = { type: req.method === MEMBER_ADD ? 'ConfChangeAddNode' : 'ConfChangeRemoveNode', nodeId: req.id!, id };
+    s.writes[id] = { from: replyTo, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: cc, conf: true };
+    armDeadline(s, out, env, deadlineUs);
+    if (s.raft.lead === None) s.queued.push(id);
+    else propose(s, r, id);
+  }
+
   function onRequest(s: MemberState, r: Raft, from: string, req: EtcdRequest & { deadlineUs?: number }, env: StepEnv, out: Output[]): void {
     const deadlineUs = Math.min(env.now + reqTimeoutUs, req.deadlineUs ?? Number.MAX_SAFE_INTEGER);
     if (req.method === KV_RANGE) {
@@ -490,11 +673,11 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         case 'message': {
           if (input.kind === RAFT_MSG) {
             const m = input.payload as Message;
-            s.lastHeard[m.from] = env.now;
+            heard(s, m.from, env.now);
             r.step(m);
           } else if (input.kind === PEER_HELLO || input.kind === PEER_HELLO_ACK) {
             const from = (input.payload as { from: number }).from;
-            s.lastHeard[from] = env.now;
+            heard(s, from, env.now);
             if (input.kind === PEER_HELLO) out.push({ type: 'send', to: input.from, kind: PEER_HELLO_ACK, payload: { from: cfg.id } });
           } else if (input.kind === WATCH) {
             const req = input.payload as WatchRequest;
@@ -505,6 +688,8 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
           } else if (input.kind === ETCD_STATUS) {
             const p = input.payload as { reqId: string };
             out.push({ type: 'send', to: input.from, kind: `${ETCD_STATUS}.reply`, payload: { reqId: p.reqId, status: endpointStatus(s) }, afterUs: 100 });
+          } else if (input.kind === MEMBER_ADD || input.kind === MEMBER_REMOVE || input.kind === MEMBER_LIST) {
+            onMemberRequest(s, r, input.from, input.payload as MemberRequest, env, out);
           } else if (input.kind === KV_RANGE || input.kind === KV_PUT || input.kind === KV_DELETE_RANGE || input.kind === KV_TXN) {
             onRequest(s, r, input.from, input.payload as EtcdRequest, env, out);
           }
@@ -544,9 +729,13 @@ export interface EndpointStatus {
   name: string;
   /** The client URL's host:port, as etcdctl's ENDPOINT column shows it (set by the caller). */
   endpoint?: string;
+  clusterId: string;
   memberId: string;
+  /** The store's revision (the response header's). */
+  revision: number;
   version: string;
   dbSize: number;
+  dbSizeInUse: number;
   leader: string;
   isLeader: boolean;
   isLearner: boolean;
@@ -562,11 +751,16 @@ export interface EndpointStatus {
 /** What `etcdctl endpoint status` reads (api/v3rpc/maintenance.go Status). */
 export function endpointStatus(s: MemberState): EndpointStatus {
   const leader = s.raft.lead === None ? '0' : memberIdOf(s.cfg.names[s.raft.lead] ?? String(s.raft.lead));
+  const dbSize = 20480 + 4096 * Math.floor(s.mvcc.revision / 64);
   return {
     name: s.cfg.name,
+    clusterId: s.clusterId,
     memberId: s.memberId,
+    revision: s.mvcc.revision,
     version: '3.4.23',
-    dbSize: 20480 + 4096 * Math.floor(s.mvcc.revision / 64),
+    dbSize,
+    // bbolt keeps freed pages: a fresh 3.4 member reports 20480 bytes, 16384 in use.
+    dbSizeInUse: dbSize - 4096,
     leader,
     isLeader: s.raft.lead === s.cfg.id,
     isLearner: false,

@@ -4,6 +4,8 @@
  * writing and reading at random, and checks on the way and at the end — election safety (at most
  * one leader per term), log matching, leader completeness, state-machine safety (no two members
  * ever commit different entries at one index), and linearizability of the client's history.
+ * With `joiners`, the schedule may also change the membership: `member-add` (etcdctl member add
+ * of the next spare member, started once the add succeeded) and `member-remove` (of a target).
  * Everything is a function of (members, seed, schedule): a failing run replays exactly.
  */
 import type { Fault } from '../kernel/kernel';
@@ -15,7 +17,7 @@ import type { Entry } from './raft/types';
 
 export interface ScheduledFault {
   atMs: number;
-  kind: 'kill' | 'restart' | 'pause' | 'resume' | 'partition' | 'heal' | 'lossy' | 'clean' | 'wipe';
+  kind: 'kill' | 'restart' | 'pause' | 'resume' | 'partition' | 'heal' | 'lossy' | 'clean' | 'wipe' | 'member-add' | 'member-remove';
   /** Member indexes (0-based, modulo the cluster size). */
   targets: number[];
 }
@@ -28,6 +30,8 @@ export interface VoprResult {
   ops: number;
   okOps: number;
   linearizable: boolean | 'unknown';
+  /** Membership changes (member add / remove) that succeeded. */
+  membershipChanges: number;
 }
 
 const identity = (e: Entry): string => {
@@ -35,14 +39,18 @@ const identity = (e: Entry): string => {
   return `${e.term}:${d?.id ?? d?.kind ?? (d?.type ? `${d.type}/${d.nodeId}` : 'noop')}`;
 };
 
-export function runVopr(members: number, seed: number, schedule: ScheduledFault[], opts: { durationMs?: number; preVote?: boolean; opEveryMs?: number; allowDataLoss?: boolean } = {}): VoprResult {
+export function runVopr(members: number, seed: number, schedule: ScheduledFault[], opts: { durationMs?: number; preVote?: boolean; opEveryMs?: number; allowDataLoss?: boolean; joiners?: number } = {}): VoprResult {
   const durationMs = opts.durationMs ?? 12_000;
-  const { kernel, members: ids, client } = buildCluster({ members, seed, preVote: opts.preVote });
+  const joiners = opts.joiners ?? 0;
+  const { kernel, members: ids, client, spawnJoiner } = buildCluster({ members, seed, preVote: opts.preVote, join: joiners });
+  const memberOps: { atUs: number; kind: 'member-add' | 'member-remove'; target: number }[] = [];
   const hosts = ids.map((id) => kernel.process(id).host);
   const r = kernel.rng.stream('vopr-client');
   const violations: string[] = [];
   const leaderOf = new Map<number, string>();
   kernel.trace.onEntry((e) => {
+    // A member that applied its own removal stops (as the experiment runner does it).
+    if (e.type === 'note' && e.kind === 'etcd.exit' && e.from) kernel.input({ atUs: kernel.now, type: 'fault', fault: { kind: 'stop', target: e.from } });
     if (e.type !== 'note' || e.kind !== 'etcd.leader') return;
     const d = e.data as { member: string; leader: string; term: number };
     if (d.leader !== d.member) return;
@@ -55,6 +63,10 @@ export function runVopr(members: number, seed: number, schedule: ScheduledFault[
     const targets = [...new Set(f.targets.map((i) => ids[i % members]!))];
     const faults: Fault[] = [];
     switch (f.kind) {
+      case 'member-add':
+      case 'member-remove':
+        if (joiners > 0) memberOps.push({ atUs: t, kind: f.kind, target: (f.targets[0] ?? 0) % members });
+        break;
       case 'kill':
       case 'restart':
       case 'pause':
@@ -128,6 +140,9 @@ export function runVopr(members: number, seed: number, schedule: ScheduledFault[
   };
 
   const opEvery = (opts.opEveryMs ?? 40) * 1000;
+  memberOps.sort((a, b) => a.atUs - b.atUs);
+  let pendingAdd = 0;
+  let nextJoiner = 1;
   let opId = 0;
   let values = 0;
   for (let t = 0; t <= durationMs * 1000; t += opEvery) {
@@ -138,6 +153,26 @@ export function runVopr(members: number, seed: number, schedule: ScheduledFault[
       return st === 'running' || st === 'paused';
     });
     if (up.length === 0 || t < 1_000_000) continue;
+    // Membership changes, one at a time through etcdctl; a spare member starts once its add is OK.
+    if (pendingAdd !== 0) {
+      const res = (kernel.process(client).state as ClientState).results.find((x) => x.opId === pendingAdd);
+      if (res) {
+        if (res.result === 'ok') spawnJoiner(members + nextJoiner);
+        nextJoiner++;
+        pendingAdd = 0;
+      }
+    }
+    while (memberOps.length > 0 && memberOps[0]!.atUs <= t) {
+      const m = memberOps.shift()!;
+      const ep = up[r.int(0, up.length - 1)]!;
+      if (m.kind === 'member-add') {
+        if (pendingAdd !== 0 || nextJoiner > joiners) continue;
+        pendingAdd = ++opId;
+        kernel.input({ atUs: t, type: 'command', to: client, kind: CLIENT_OP, payload: { opId: pendingAdd, op: 'member-add', key: `m${members + nextJoiner}`, memberId: members + nextJoiner, endpoint: ep, timeoutUs: 5_000_000 } });
+      } else {
+        kernel.input({ atUs: t, type: 'command', to: client, kind: CLIENT_OP, payload: { opId: ++opId, op: 'member-remove', key: `m${m.target + 1}`, memberId: m.target + 1, endpoint: ep, timeoutUs: 5_000_000 } });
+      }
+    }
     const endpoint = up[r.int(0, up.length - 1)]!;
     const key = ['a', 'b', 'c'][r.int(0, 2)]!;
     const op: ClientOp = r.chance(0.5) ? { opId: ++opId, op: 'put', key, value: `v${++values}`, endpoint, timeoutUs: 2_000_000 } : { opId: ++opId, op: 'get', key, endpoint, timeoutUs: 2_000_000 };
@@ -164,6 +199,7 @@ export function runVopr(members: number, seed: number, schedule: ScheduledFault[
     committed: committedTerm.length - 1,
     ops: results.length,
     okOps: results.filter((x) => x.result === 'ok').length,
+    membershipChanges: results.filter((x) => x.op.startsWith('member-') && x.result === 'ok').length,
     linearizable: lin.ok,
   };
 }

@@ -35,8 +35,14 @@ export interface Watcher {
   next: number;
 }
 
+/** One event of the history: a revision's PUTs and DELETEs are consecutive, in key order. */
+export interface HistoryEvent extends WatchEvent {
+  revision: number;
+}
+
 export interface WatchState {
-  history: { revision: number; events: WatchEvent[] }[];
+  /** Every event in revision order, flat (one object per event: this grows by one per write). */
+  history: HistoryEvent[];
   watchers: Watcher[];
   nextId: number;
 }
@@ -71,29 +77,36 @@ export function candidateKeys(s: MvccState, req: { method: string; request: unkn
 /** After a write: record the events of the new revision (if any). */
 export function recordEvents(w: WatchState, s: MvccState, before: Map<string, KeyValue | undefined>, prevRevision: number): void {
   if (s.revision === prevRevision) return;
-  const events: WatchEvent[] = [];
   for (const [key, old] of [...before.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const now = s.kvs.get(key);
-    if (now && now.mod_revision === s.revision) events.push({ type: 'PUT', kv: now });
-    else if (!now && old) events.push({ type: 'DELETE', kv: { key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' } });
+    if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, type: 'PUT', kv: now });
+    else if (!now && old) w.history.push({ revision: s.revision, type: 'DELETE', kv: { key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' } });
   }
-  if (events.length > 0) w.history.push({ revision: s.revision, events });
 }
 
 /** After a single-key put (the fast path of recordEvents). */
 export function recordPut(w: WatchState, s: MvccState, key: string, prevRevision: number): void {
   if (s.revision === prevRevision) return;
   const now = s.kvs.get(key);
-  if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, events: [{ type: 'PUT', kv: now }] });
+  if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, type: 'PUT', kv: now });
 }
 
 /** Events for a watcher from its next revision on; advances it. */
 export function pending(w: WatchState, watcher: Watcher): WatchEvent[] {
   const out: WatchEvent[] = [];
-  for (const h of w.history) {
-    if (h.revision < watcher.next) continue;
-    for (const e of h.events) if (matches(watcher, e.kv.key)) out.push(e);
-    watcher.next = h.revision + 1;
+  const h = w.history;
+  // The history is in revision order: find the first event at or after `next` by bisection.
+  let lo = 0;
+  let hi = h.length;
+  while (lo < hi) {
+    const mid = (lo + hi) >> 1;
+    if (h[mid]!.revision < watcher.next) lo = mid + 1;
+    else hi = mid;
+  }
+  for (let i = lo; i < h.length; i++) {
+    const e = h[i]!;
+    if (matches(watcher, e.kv.key)) out.push({ type: e.type, kv: e.kv });
+    watcher.next = e.revision + 1;
   }
   return out;
 }

@@ -83,11 +83,24 @@ export function isPaused(pr: Progress): boolean {
 /** Quorum size of a majority configuration of n voters. */
 export const quorum = (n: number): number => Math.floor(n / 2) + 1;
 
+let scratch: number[] = new Array<number>(16).fill(0);
+
 /** The largest index known to be on a majority (majority.go CommittedIndex). */
 export function committedIndex(matches: number[]): number {
-  if (matches.length === 0) return Number.MAX_SAFE_INTEGER;
-  const srt = [...matches].sort((a, b) => b - a);
-  return srt[quorum(matches.length) - 1]!;
+  const n = matches.length;
+  if (n === 0) return Number.MAX_SAFE_INTEGER;
+  // Insertion sort, descending, into a scratch array (this runs on every MsgAppResp).
+  const srt = scratch.length >= n ? scratch : (scratch = new Array<number>(n).fill(0));
+  for (let i = 0; i < n; i++) {
+    const v = matches[i]!;
+    let j = i;
+    while (j > 0 && srt[j - 1]! < v) {
+      srt[j] = srt[j - 1]!;
+      j--;
+    }
+    srt[j] = v;
+  }
+  return srt[quorum(n) - 1]!;
 }
 
 export type VoteResult = 'VotePending' | 'VoteLost' | 'VoteWon';

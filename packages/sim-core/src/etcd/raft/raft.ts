@@ -122,6 +122,9 @@ export function newRaftState(c: RaftConfig, rng: RandSource): RaftState {
 /** Shared empty list for Ready fields with nothing in them (never mutated). */
 const EMPTY: Entry[] = [];
 
+/** Reused by maybeCommit (every MsgAppResp): no array per call. */
+const matchScratch: number[] = [];
+
 /** Sorted voter ids by `prs` object: a new Raft view per step must not re-sort them each time. */
 const votersCache = new WeakMap<Record<number, P.Progress>, number[]>();
 
@@ -220,7 +223,10 @@ export class Raft {
   // ---- commit, append ---------------------------------------------------------------------
 
   maybeCommit(): boolean {
-    const mci = P.committedIndex(this.voters().map((id) => this.s.prs[id]!.match));
+    const voters = this.voters();
+    matchScratch.length = voters.length;
+    for (let i = 0; i < voters.length; i++) matchScratch[i] = this.s.prs[voters[i]!]!.match;
+    const mci = P.committedIndex(matchScratch);
     return L.maybeCommit(this.s.log, mci, this.s.term);
   }
 

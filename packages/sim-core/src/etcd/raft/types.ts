@@ -32,6 +32,8 @@ export type EntryType = 'EntryNormal' | 'EntryConfChange';
 export interface ConfChange {
   type: 'ConfChangeAddNode' | 'ConfChangeRemoveNode';
   nodeId: number;
+  /** The etcd server's request id (ConfChange.ID), to answer the MemberAdd/MemberRemove that proposed it. */
+  id?: string;
 }
 
 export interface Entry {
@@ -63,6 +65,9 @@ export interface HardState {
   commit: number;
 }
 
+/** The entries of a message that carries none: one shared array, never mutated. */
+const NO_ENTRIES: Entry[] = [];
+
 /** Build a message with etcd's zero values for the fields not given. */
 export function msg(m: Partial<Message> & { type: MessageType }): Message {
   // Field by field rather than a spread: this runs for every Raft message.
@@ -73,7 +78,7 @@ export function msg(m: Partial<Message> & { type: MessageType }): Message {
     term: m.term ?? 0,
     logTerm: m.logTerm ?? 0,
     index: m.index ?? 0,
-    entries: m.entries ?? [],
+    entries: m.entries ?? NO_ENTRIES,
     commit: m.commit ?? 0,
     reject: m.reject ?? false,
     rejectHint: m.rejectHint ?? 0,
