@@ -33,6 +33,8 @@ export interface InformerState {
   path: string;
   userAgent: string;
   cache: Record<string, KubeObject>;
+  /** The cache's keys in order, kept until a key is added or removed (informerList's index). */
+  sortedKeys?: string[] | null;
   /** Trace contexts the watch carried beside objects (lab-only; see kube-apiserver `traces`), by key. */
   traces: Record<string, TraceContext>;
   /** The last resourceVersion seen (list metadata, watch events, bookmarks). */
@@ -146,6 +148,7 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
       const k = objectKeyOf(o);
       seen.add(k);
       const old = inf.cache[k];
+      if (!old) inf.sortedKeys = null;
       inf.cache[k] = o;
       res.deltas.push(old ? { type: 'update', obj: o, old } : { type: 'add', obj: o });
     }
@@ -153,6 +156,7 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
       if (!seen.has(k)) {
         res.deltas.push({ type: 'delete', obj: inf.cache[k]! });
         delete inf.cache[k];
+        inf.sortedKeys = null;
         delete inf.traces[k];
       }
     }
@@ -184,10 +188,12 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
     const old = inf.cache[k];
     const trace = msg.trace ?? inf.traces[k];
     if (ev.type === 'DELETED') {
+      if (old) inf.sortedKeys = null;
       delete inf.cache[k];
       delete inf.traces[k];
       res.deltas.push({ type: 'delete', obj: o, ...(trace ? { trace } : {}) });
     } else {
+      if (!old) inf.sortedKeys = null;
       inf.cache[k] = o;
       if (msg.trace) inf.traces[k] = msg.trace;
       res.deltas.push(old ? { type: 'update', obj: o, old, ...(trace ? { trace } : {}) } : { type: 'add', obj: o, ...(trace ? { trace } : {}) });
@@ -208,7 +214,6 @@ export function informerTrace(inf: InformerState, key: string): TraceContext | u
 
 /** Cache objects in key order (deterministic iteration). */
 export function informerList(inf: InformerState): KubeObject[] {
-  return Object.keys(inf.cache)
-    .sort()
-    .map((k) => inf.cache[k]!);
+  inf.sortedKeys ??= Object.keys(inf.cache).sort();
+  return inf.sortedKeys.map((k) => inf.cache[k]!);
 }

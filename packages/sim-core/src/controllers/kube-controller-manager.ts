@@ -80,6 +80,8 @@ export interface KcmState {
   /** Keys dirtied before the caches synced. */
   pendingSync: { d: Record<string, true>; rs: Record<string, true> };
   informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState; services: InformerState; endpointslices: InformerState; endpoints: InformerState };
+  /** Pods and ReplicaSets by their controller's uid (kept from the informers' deltas): "<kind>/<uid>" → keys. */
+  owned: Record<string, Record<string, true>>;
   /** EndpointSlice/Endpoints writes in flight, by service key and kind. */
   epInflight: Record<string, true>;
   /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
@@ -126,6 +128,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         endpoints: newInformer('endpoints', '/api/v1/endpoints', ua),
       },
       epInflight: {},
+      owned: {},
       nodeHealth: {},
       monitoring: false,
       gcPending: {},
@@ -204,6 +207,15 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         for (const d of r.deltas) {
           const o = d.obj;
           if (d.type === 'delete' && (n === 'deployments' || n === 'replicasets')) ownersGone = true;
+          if (n === 'pods' || n === 'replicasets') {
+            const before = d.type === 'update' ? controllerOf((d as { old: KubeObject }).old)?.uid : undefined;
+            const now = d.type === 'delete' ? undefined : controllerOf(o)?.uid;
+            if (before && before !== now) delete s.owned[`${n}/${before}`]?.[key(o)];
+            if (d.type === 'delete') {
+              const c = controllerOf(o)?.uid;
+              if (c) delete s.owned[`${n}/${c}`]?.[key(o)];
+            } else if (now) (s.owned[`${n}/${now}`] ??= {})[key(o)] = true;
+          }
           if (n === 'nodes' || n === 'pods') podsOrNodesChanged = true;
           if (n === 'pods' || n === 'services' || n === 'endpointslices' || n === 'endpoints') endpointsDirty = true;
           if (n === 'nodes' || n === 'leases' || n === 'services' || n === 'endpointslices' || n === 'endpoints') continue;
@@ -300,6 +312,16 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         for (const k of dirtyRs) s.pendingSync.rs[k] = true;
         return { state: s, outputs: out };
       }
+      // The caches do not change for the rest of this step: list each once, and index by owner.
+      const memo: Partial<Record<(typeof INFORMERS)[number], KubeObject[]>> = {};
+      const list = (n: (typeof INFORMERS)[number]) => (memo[n] ??= informerList(s.informers[n]));
+      const ownedBy = (uid: string | undefined, n: 'pods' | 'replicasets') => {
+        const inf = n === 'pods' ? s.informers.pods : s.informers.replicasets;
+        return Object.keys(s.owned[`${n}/${uid}`] ?? {})
+          .sort()
+          .map((k) => inf.cache[k])
+          .filter((o): o is KubeObject => !!o && controllerOf(o)?.uid === uid);
+      };
       // node lifecycle: the monitor runs every NodeMonitorPeriod once the caches are synced.
       if (!s.monitoring) {
         s.monitoring = true;
@@ -310,8 +332,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       if (input.type === 'timer' && input.name === 'node-monitor') {
         out.push({ type: 'timer', name: 'node-monitor', afterUs: NODE_MONITOR_PERIOD_US });
         const leases: Record<string, KubeObject> = {};
-        for (const l of informerList(s.informers.leases)) leases[l.metadata.name] = l;
-        for (const d of monitorNodeHealth(informerList(s.informers.nodes), leases, s.nodeHealth, nowMs, rfc3339)) {
+        for (const l of list('leases')) leases[l.metadata.name] = l;
+        for (const d of monitorNodeHealth(list('nodes'), leases, s.nodeHealth, nowMs, rfc3339)) {
           const node = s.informers.nodes.cache[d.node];
           if (!node) continue;
           if (d.conditions) {
@@ -323,7 +345,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             send('PATCH', `/api/v1/nodes/${d.node}`, { spec: { taints: d.taints.length ? d.taints : null } }, 'node-taint', d.node);
           }
           if (d.markPodsNotReady) {
-            for (const p of informerList(s.informers.pods)) {
+            for (const p of list('pods')) {
               if (p.spec?.nodeName !== d.node || p.metadata.deletionTimestamp) continue;
               const conds = ((p.status?.conditions ?? []) as any[]).map((c) => (c.type === 'Ready' && c.status !== 'False' ? { ...c, status: 'False', lastTransitionTime: rfc3339(nowMs) } : c));
               send('PUT', `/api/v1/namespaces/${p.metadata.namespace}/pods/${p.metadata.name}/status`, { ...structuredClone(p), status: { ...p.status, conditions: conds } }, 'pod-notready', key(p));
@@ -333,8 +355,9 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // taint eviction: pods on nodes with NoExecute taints go now, or when their toleration runs out.
       const evictTimer = input.type === 'timer' && input.name.startsWith('evict:') ? input.name.slice(6) : undefined;
-      if (podsOrNodesChanged || evictTimer) {
-        for (const p of informerList(s.informers.pods)) {
+      const tainted = new Set(list('nodes').filter((n) => (n.spec?.taints ?? []).some((t: { effect?: string }) => t.effect === 'NoExecute')).map((n) => n.metadata.name));
+      if ((podsOrNodesChanged || evictTimer) && (tainted.size > 0 || Object.keys(s.evictAt).length > 0)) {
+        for (const p of list('pods')) {
           const pk = key(p);
           if (!p.spec?.nodeName || p.metadata.deletionTimestamp || s.evicting[pk]) continue;
           const at = evictionTime(p, s.informers.nodes.cache[p.spec.nodeName], nowMs, parseRfc3339);
@@ -356,12 +379,12 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // EndpointSlice and Endpoints controllers: each selector Service's endpoints follow its pods.
       if (endpointsDirty || ownersGone) {
-        const pods = informerList(s.informers.pods);
-        for (const svc of informerList(s.informers.services)) {
+        const pods = list('pods');
+        for (const svc of list('services')) {
           if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
           const sk = key(svc);
           const want = desiredSlice(svc, pods);
-          const slices = informerList(s.informers.endpointslices).filter((x) => x.metadata.namespace === svc.metadata.namespace && x.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
+          const slices = list('endpointslices').filter((x) => x.metadata.namespace === svc.metadata.namespace && x.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);
           if (!s.epInflight[`slice:${sk}`]) {
             if (slices.length === 0) {
               s.epInflight[`slice:${sk}`] = true;
@@ -391,7 +414,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       if (ownersGone) {
         const caches = { Deployment: s.informers.deployments.cache, ReplicaSet: s.informers.replicasets.cache };
         for (const [plural, inf] of [['replicasets', s.informers.replicasets], ['pods', s.informers.pods]] as const) {
-          for (const o of informerList(inf)) {
+          for (const o of plural === 'pods' ? list('pods') : list('replicasets')) {
             if (o.metadata.deletionTimestamp || s.gcPending[o.metadata.uid!]) continue;
             const absent = absentOwners(o, caches);
             if (absent.length === 0) continue;
@@ -409,7 +432,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         const d = s.informers.deployments.cache[dk];
         if (!d || d.metadata.deletionTimestamp) continue;
         s.syncs++;
-        const owned = informerList(s.informers.replicasets).filter((r) => r.metadata.namespace === d.metadata.namespace && controllerOf(r)?.uid === d.metadata.uid);
+        const owned = ownedBy(d.metadata.uid, 'replicasets').filter((r) => r.metadata.namespace === d.metadata.namespace);
         const plan = syncDeployment(d, owned, nowIso);
         const trace = traceIn(s.informers.deployments, d);
         for (const a of plan.actions) {
@@ -441,7 +464,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           continue;
         }
         s.syncs++;
-        const owned = informerList(s.informers.pods).filter((p) => p.metadata.namespace === rs.metadata.namespace && controllerOf(p)?.uid === rs.metadata.uid);
+        const owned = ownedBy(rs.metadata.uid, 'pods').filter((p) => p.metadata.namespace === rs.metadata.namespace);
         const exp = s.expectations[rk];
         const plan = syncReplicaSet(rs, owned, exp && !s.batches[rk] ? exp : exp ? { add: 1, del: 0 } : undefined);
         const trace = traceIn(s.informers.replicasets, rs);
