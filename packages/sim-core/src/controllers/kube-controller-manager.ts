@@ -413,8 +413,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       // garbage collector: dependents whose owners are all gone are deleted (Background).
       if (ownersGone) {
         const caches = { Deployment: s.informers.deployments.cache, ReplicaSet: s.informers.replicasets.cache };
-        for (const [plural, inf] of [['replicasets', s.informers.replicasets], ['pods', s.informers.pods]] as const) {
-          for (const o of plural === 'pods' ? list('pods') : list('replicasets')) {
+        for (const plural of ['replicasets', 'pods'] as const) {
+          for (const o of list(plural)) {
             if (o.metadata.deletionTimestamp || s.gcPending[o.metadata.uid!]) continue;
             const absent = absentOwners(o, caches);
             if (absent.length === 0) continue;
