@@ -82,6 +82,8 @@ export interface KcmState {
   informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState; services: InformerState; endpointslices: InformerState; endpoints: InformerState };
   /** Pods and ReplicaSets by their controller's uid (kept from the informers' deltas): "<kind>/<uid>" → keys. */
   owned: Record<string, Record<string, true>>;
+  /** Nodes carrying a NoExecute taint (kept from the node informer's deltas): taint eviction looks only when there are some. */
+  noExecuteNodes: Record<string, true>;
   /** EndpointSlice/Endpoints writes in flight, by service key and kind. */
   epInflight: Record<string, true>;
   /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
@@ -129,6 +131,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       },
       epInflight: {},
       owned: {},
+      noExecuteNodes: {},
       nodeHealth: {},
       monitoring: false,
       gcPending: {},
@@ -217,6 +220,10 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             } else if (now) (s.owned[`${n}/${now}`] ??= {})[key(o)] = true;
           }
           if (n === 'nodes' || n === 'pods') podsOrNodesChanged = true;
+          if (n === 'nodes') {
+            if (d.type !== 'delete' && (o.spec?.taints ?? []).some((t: { effect?: string }) => t.effect === 'NoExecute')) s.noExecuteNodes[o.metadata.name] = true;
+            else delete s.noExecuteNodes[o.metadata.name];
+          }
           if (n === 'pods' || n === 'services' || n === 'endpointslices' || n === 'endpoints') endpointsDirty = true;
           if (n === 'nodes' || n === 'leases' || n === 'services' || n === 'endpointslices' || n === 'endpoints') continue;
           if (n === 'deployments') {
@@ -355,8 +362,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // taint eviction: pods on nodes with NoExecute taints go now, or when their toleration runs out.
       const evictTimer = input.type === 'timer' && input.name.startsWith('evict:') ? input.name.slice(6) : undefined;
-      const tainted = new Set(list('nodes').filter((n) => (n.spec?.taints ?? []).some((t: { effect?: string }) => t.effect === 'NoExecute')).map((n) => n.metadata.name));
-      if ((podsOrNodesChanged || evictTimer) && (tainted.size > 0 || Object.keys(s.evictAt).length > 0)) {
+      if ((podsOrNodesChanged || evictTimer) && (Object.keys(s.noExecuteNodes).length > 0 || Object.keys(s.evictAt).length > 0)) {
         for (const p of list('pods')) {
           const pk = key(p);
           if (!p.spec?.nodeName || p.metadata.deletionTimestamp || s.evicting[pk]) continue;
@@ -379,9 +385,9 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       }
       // EndpointSlice and Endpoints controllers: each selector Service's endpoints follow its pods.
       if (endpointsDirty || ownersGone) {
-        const pods = list('pods');
         for (const svc of list('services')) {
           if (!svc.spec?.selector || Object.keys(svc.spec.selector).length === 0) continue;
+          const pods = list('pods');
           const sk = key(svc);
           const want = desiredSlice(svc, pods);
           const slices = list('endpointslices').filter((x) => x.metadata.namespace === svc.metadata.namespace && x.metadata.labels?.[SERVICE_NAME_LABEL] === svc.metadata.name && x.metadata.labels?.['endpointslice.kubernetes.io/managed-by'] === MANAGED_BY);

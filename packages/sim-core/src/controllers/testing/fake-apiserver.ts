@@ -24,7 +24,20 @@ export interface FakeApiState {
   rv: number;
   uid: number;
   watchers: Watcher[];
+  /** The watchers by collection and node (rebuilt when a watch starts or ends), for the bench's thousands of kubelets. */
+  watchIndex?: Record<string, Watcher[]> | null;
   requests: number;
+}
+
+/** Watchers of a collection that may match an object: those without a node filter, and those of its node. */
+function candidates(s: FakeApiState, c: string, nodeNames: (string | undefined)[]): Watcher[] {
+  if (!s.watchIndex) {
+    s.watchIndex = {};
+    for (const w of s.watchers) (s.watchIndex[`${w.collection}|${w.nodeName ?? '*'}`] ??= []).push(w);
+  }
+  const out = [...(s.watchIndex[`${c}|*`] ?? [])];
+  for (const n of new Set(nodeNames)) if (n !== undefined) out.push(...(s.watchIndex[`${c}|${n}`] ?? []));
+  return out;
 }
 
 const KINDS: Record<string, [string, string]> = {
@@ -71,16 +84,17 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
       const out: Output[] = [];
       const nowIso = rfc3339(calendarMs(env.epochMs, env.now));
       const emit = (collection: string, type: string, o: KubeObject) => {
-        for (const w of s.watchers) if (w.collection === collection && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
+        for (const w of candidates(s, collection, [o.spec?.nodeName ?? ''])) if (w.collection === collection && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
         // A field-selector watch sees an object leave its selection as DELETED (bind: nodeName '' → x).
       };
       const put = (c: string, o: KubeObject, type: 'ADDED' | 'MODIFIED', old?: KubeObject) => {
         o.metadata.resourceVersion = String(++s.rv);
         (s.store[c] ??= {})[o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name] = o;
         if (old && c === 'pods' && (old.spec?.nodeName ?? '') !== (o.spec?.nodeName ?? '')) {
-          for (const w of s.watchers) if (w.collection === c && w.nodeName !== undefined && matches(w, old) && !matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'DELETED', object: structuredClone(o) } } });
-          for (const w of s.watchers) if (w.collection === c && w.nodeName !== undefined && !matches(w, old) && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'ADDED', object: structuredClone(o) } } });
-          for (const w of s.watchers) if (w.collection === c && w.nodeName === undefined && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
+          const cand = candidates(s, c, [old.spec?.nodeName ?? '', o.spec?.nodeName ?? '']);
+          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && matches(w, old) && !matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'DELETED', object: structuredClone(o) } } });
+          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && !matches(w, old) && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'ADDED', object: structuredClone(o) } } });
+          for (const w of cand) if (w.collection === c && w.nodeName === undefined && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
           return;
         }
         emit(c, type, o);
@@ -101,7 +115,10 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
       const p = input.payload as any;
       if (input.kind === TCP_SYN) out.push({ type: 'send', to: input.from, kind: TCP_SYN_ACK, payload: { conn: p.conn } });
       else if (input.kind === TLS_CLIENT_HELLO) out.push({ type: 'send', to: input.from, kind: TLS_SERVER_HELLO, payload: { conn: p.conn } });
-      else if (input.kind === HTTP_CANCEL) s.watchers = s.watchers.filter((w) => !(w.conn === p.conn && w.stream === p.stream));
+      else if (input.kind === HTTP_CANCEL) {
+        s.watchers = s.watchers.filter((w) => !(w.conn === p.conn && w.stream === p.stream));
+        s.watchIndex = null;
+      }
       else if (input.kind === HTTP_REQUEST) handle(p as HttpRequest, input.from);
       return { state: s, outputs: out };
 
@@ -117,6 +134,7 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
         const nodeSel = r.query['fieldSelector']?.startsWith('spec.nodeName=') ? r.query['fieldSelector'].slice('spec.nodeName='.length) : undefined;
         if (req.method === 'GET' && !r.name) {
           if (r.query['watch'] === 'true') {
+            s.watchIndex = null;
             s.watchers.push({ from, conn: req.conn, stream: req.stream, collection: c, ...(r.namespace ? { namespace: r.namespace } : {}), ...(nodeSel !== undefined ? { nodeName: nodeSel } : {}) });
             reply(200, null);
             return;
