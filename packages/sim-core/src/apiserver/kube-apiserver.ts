@@ -457,7 +457,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       if (sub === 'status' && info.verb === 'update') {
-        rmw(objectKey(def, info.namespace, info.name), { kind: 'status', status: body.status ?? {} });
+        rmw(objectKey(def, info.namespace, info.name), { kind: 'status', status: body.status ?? {}, ...(def.group === 'apps' && body.metadata?.annotations ? { annotations: body.metadata.annotations as Record<string, string> } : {}) });
         return;
       }
       if (sub === 'scale' && info.verb === 'update') {

@@ -13,7 +13,7 @@ import type { KubeObject } from '../objects/meta';
 import { rfc3339 } from '../objects/meta';
 
 export type Mutation =
-  | { kind: 'status'; status: unknown; resourceVersion?: string }
+  | { kind: 'status'; status: unknown; resourceVersion?: string; annotations?: Record<string, string> }
   | { kind: 'binding'; node: string }
   | { kind: 'graceful-delete'; graceSeconds: number | null }
   | { kind: 'merge-patch'; patch: unknown }
@@ -37,6 +37,9 @@ export function applyMutation(current: KubeObject, m: Mutation, nowMs: number): 
   switch (m.kind) {
     case 'status':
       o.status = structuredClone(m.status);
+      // apps' status strategies reset only spec and labels (pkg/registry/apps/deployment/strategy.go
+      // deploymentStatusStrategy.PrepareForUpdate): the controller's revision annotation goes through.
+      if (m.annotations) o.metadata.annotations = structuredClone(m.annotations);
       return { ok: true, object: o };
     case 'binding': {
       if (o.spec?.nodeName) return { ok: false, code: 409, message: `pod ${o.metadata.name} is already assigned to node "${o.spec.nodeName}"` };

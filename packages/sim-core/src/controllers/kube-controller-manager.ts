@@ -25,6 +25,7 @@ import { newConnection, onHandshake, openConnection, request, type ApiConnection
 import { informerList, newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
 import type { LeaseSpecConfig } from '../client/lease-renewer';
 import { absentOwners, ownerPath } from './garbage-collector';
+import { REVISION_ANNOTATION } from './deployment';
 import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './node-lifecycle';
 import { evictionTime } from './taint-eviction';
 import { desiredEndpointsSubsets, desiredSlice, MANAGED_BY, newEndpointSlice, SERVICE_NAME_LABEL } from './endpointslice';
@@ -54,12 +55,23 @@ const CONTROLLER_OF: Record<string, string> = {
   'node-taint': 'node-controller',
   'pod-notready': 'node-controller',
   evict: 'taint-eviction-controller',
+  'event-deployment': 'deployment-controller',
+  'event-replicaset': 'replicaset-controller',
   'slice-create': 'endpointslice-controller',
   'slice-update': 'endpointslice-controller',
   'endpoints-write': 'endpoint-controller',
 };
 
-type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write';
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset';
+
+/** An event the controller records once its write succeeds (record.EventRecorder, core/v1). */
+interface PendingEvent {
+  involved: { kind: string; apiVersion: string; namespace: string; name: string; uid: string; resourceVersion?: string };
+  reason: string;
+  message: string;
+  /** Filled in from the response body: the created object's name. */
+  nameFromResponse?: boolean;
+}
 
 export interface KcmConfig {
   apiserver: string;
@@ -84,6 +96,8 @@ export interface KcmState {
   owned: Record<string, Record<string, true>>;
   /** Nodes carrying a NoExecute taint (kept from the node informer's deltas): taint eviction looks only when there are some. */
   noExecuteNodes: Record<string, true>;
+  /** Deployments whose revision-annotation write is in flight (one at a time). */
+  revisionWrites: Record<string, true>;
   /** EndpointSlice/Endpoints writes in flight, by service key and kind. */
   epInflight: Record<string, true>;
   /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
@@ -100,7 +114,7 @@ export interface KcmState {
   batches: Record<string, { remaining: number[]; inflight: number; trace?: TraceContext }>;
   /** RS creations in flight, by name (so a second sync does not POST it again). */
   rsInflight: Record<string, true>;
-  streams: Record<number, { what: What; key: string; trace?: TraceContext; dep?: { path: string; uid: string; kind: string } }>;
+  streams: Record<number, { what: What; key: string; trace?: TraceContext; dep?: { path: string; uid: string; kind: string }; ev?: PendingEvent }>;
   syncs: number;
 }
 
@@ -132,6 +146,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       epInflight: {},
       owned: {},
       noExecuteNodes: {},
+      revisionWrites: {},
       nodeHealth: {},
       monitoring: false,
       gcPending: {},
@@ -147,12 +162,21 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
     step(s, input, env) {
       const out: Output[] = [];
       const nowIso = rfc3339(calendarMs(env.epochMs, env.now));
-      const send = (method: string, path: string, body: unknown, what: What, k: string, trace?: TraceContext, dep?: { path: string; uid: string; kind: string }) => {
+      const send = (method: string, path: string, body: unknown, what: What, k: string, trace?: TraceContext, dep?: { path: string; uid: string; kind: string }, ev?: PendingEvent) => {
         const controller = CONTROLLER_OF[what]!;
         const r = request(s.ctrl, method, path, body, `${ua.replace(/kubernetes\/leader-election$/, '')}${controller}`, s.tokens[controller]);
-        s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}), ...(dep ? { dep } : {}) };
+        s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}), ...(dep ? { dep } : {}), ...(ev ? { ev } : {}) };
         out.push(r.output);
       };
+      // tools/record: "<object>.<unix nanos in hex>", source.component = the controller.
+      const recordEvent = (what: 'event-deployment' | 'event-replicaset', ev: PendingEvent) => {
+        const nanos = BigInt(env.epochMs) * 1_000_000n + BigInt(env.now) * 1000n;
+        const component = CONTROLLER_OF[what]!;
+        const now = rfc3339(calendarMs(env.epochMs, env.now));
+        const body = { apiVersion: 'v1', kind: 'Event', metadata: { name: `${ev.involved.name}.${nanos.toString(16)}`, namespace: ev.involved.namespace }, involvedObject: ev.involved, reason: ev.reason, message: ev.message, source: { component }, firstTimestamp: now, lastTimestamp: now, count: 1, type: 'Normal', eventTime: null, reportingComponent: component, reportingInstance: '' };
+        send('POST', `/api/v1/namespaces/${ev.involved.namespace}/events`, body, what, ev.involved.name);
+      };
+      const ref = (o: KubeObject, kind: string) => ({ kind, namespace: o.metadata.namespace!, name: o.metadata.name, uid: o.metadata.uid!, apiVersion: 'apps/v1', resourceVersion: o.metadata.resourceVersion });
       const nowMs = calendarMs(env.epochMs, env.now);
       const requestToken = (sa: string) => {
         // SAControllerClientBuilder → TokenRequest for kube-system/<controller> (1 h, refreshed at 80 %).
@@ -251,6 +275,10 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         const st = s.streams[res.stream];
         if (res.conn === s.ctrl.conn && st) {
           delete s.streams[res.stream];
+          if (st.ev && res.status < 300) {
+            const name = st.ev.nameFromResponse ? (res.body as KubeObject | undefined)?.metadata?.name : undefined;
+            recordEvent(st.what === 'create-rs' || st.what === 'scale-rs' ? 'event-deployment' : 'event-replicaset', name ? { ...st.ev, message: `${st.ev.message}${name}` } : st.ev);
+          }
           if (st.what === 'create-pod') {
             const b = s.batches[st.key];
             if (res.status >= 300) {
@@ -287,6 +315,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           }
           if (st.what === 'gc-delete' && st.dep) delete s.gcPending[st.dep.uid];
           if (st.what === 'evict') delete s.evicting[st.key];
+          if (st.what === 'deploy-status') delete s.revisionWrites[st.key];
           if (st.what === 'slice-create' || st.what === 'slice-update' || st.what === 'endpoints-write') {
             delete s.epInflight[`${st.what === 'endpoints-write' ? 'ep' : 'slice'}:${st.key}`];
             endpointsDirty = true;
@@ -308,7 +337,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         b.inflight = size;
         for (let i = 0; i < size; i++) {
           const pod = podFromTemplate(rs);
-          send('POST', `/api/v1/namespaces/${rs.metadata.namespace}/pods`, pod, 'create-pod', rk, b.trace);
+          send('POST', `/api/v1/namespaces/${rs.metadata.namespace}/pods`, pod, 'create-pod', rk, b.trace, undefined, { involved: ref(rs, 'ReplicaSet'), reason: 'SuccessfulCreate', message: 'Created pod: ', nameFromResponse: true });
         }
       }
       // cache.WaitForCacheSync: no controller syncs until all three informers have listed; then
@@ -440,6 +469,9 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         s.syncs++;
         const owned = ownedBy(d.metadata.uid, 'replicasets').filter((r) => r.metadata.namespace === d.metadata.namespace);
         const plan = syncDeployment(d, owned, nowIso);
+        const maxRev = Math.max(0, ...owned.map((r) => Number(r.metadata.annotations?.[REVISION_ANNOTATION] ?? 0)));
+        const revision = maxRev > 0 ? String(maxRev) : undefined;
+        let statusSent = false;
         const trace = traceIn(s.informers.deployments, d);
         for (const a of plan.actions) {
           if (a.type === 'create-rs') {
@@ -447,7 +479,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             if (s.rsInflight[rk]) continue;
             s.rsInflight[rk] = true;
             out.push(...narrate(trace, 'kcm.replicaset-created', { deployment: dk, replicaSet: a.rs.metadata.name, podTemplateHash: a.rs.metadata.labels?.['pod-template-hash'], replicas: a.rs.spec.replicas, revision: a.rs.metadata.annotations?.['deployment.kubernetes.io/revision'] }));
-            send('POST', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets`, a.rs, 'create-rs', rk, trace);
+            send('POST', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets`, a.rs, 'create-rs', rk, trace, undefined, a.rs.spec.replicas > 0 ? { involved: ref(d, 'Deployment'), reason: 'ScalingReplicaSet', message: `Scaled up replica set ${a.rs.metadata.name} from 0 to ${a.rs.spec.replicas}` } : undefined);
           } else if (a.type === 'scale-rs') {
             const rs = s.informers.replicasets.cache[`${d.metadata.namespace}/${a.name}`];
             if (!rs) continue;
@@ -455,12 +487,23 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             upd.spec.replicas = a.replicas;
             upd.metadata.annotations = { ...(upd.metadata.annotations ?? {}), ...a.annotations };
             out.push({ type: 'note', kind: 'kcm.scale-rs', data: { deployment: dk, replicaSet: a.name, from: rs.spec.replicas, to: a.replicas } });
-            send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets/${a.name}`, upd, 'scale-rs', key(rs));
+            const from = Number(rs.spec.replicas ?? 0);
+            const ev = from !== a.replicas ? { involved: ref(d, 'Deployment'), reason: 'ScalingReplicaSet', message: `Scaled ${a.replicas > from ? 'up' : 'down'} replica set ${a.name} from ${from} to ${a.replicas}` } : undefined;
+            send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/replicasets/${a.name}`, upd, 'scale-rs', key(rs), undefined, undefined, ev);
           } else {
             const upd = structuredClone(d);
             upd.status = a.status;
+            if (revision) upd.metadata.annotations = { ...(upd.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+            statusSent = true;
             send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments/${d.metadata.name}/status`, upd, 'deploy-status', dk);
           }
+        }
+        // getNewReplicaSet → SetDeploymentRevision: the Deployment carries its newest ReplicaSet's revision.
+        if (!statusSent && revision && d.metadata.annotations?.[REVISION_ANNOTATION] !== revision && !s.revisionWrites[dk]) {
+          s.revisionWrites[dk] = true;
+          const upd = structuredClone(d);
+          upd.metadata.annotations = { ...(upd.metadata.annotations ?? {}), [REVISION_ANNOTATION]: revision };
+          send('PUT', `/apis/apps/v1/namespaces/${d.metadata.namespace}/deployments/${d.metadata.name}/status`, upd, 'deploy-status', dk);
         }
       }
       for (const rk of [...dirtyRs].sort()) {
@@ -481,7 +524,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           sendBatch(rk);
         } else if (plan.delete.length > 0) {
           s.expectations[rk] = { add: 0, del: plan.delete.length };
-          for (const name of plan.delete) send('DELETE', `/api/v1/namespaces/${rs.metadata.namespace}/pods/${name}`, undefined, 'delete-pod', rk);
+          for (const name of plan.delete) send('DELETE', `/api/v1/namespaces/${rs.metadata.namespace}/pods/${name}`, undefined, 'delete-pod', rk, undefined, undefined, { involved: ref(rs, 'ReplicaSet'), reason: 'SuccessfulDelete', message: `Deleted pod: ${name}` });
         }
         if (plan.statusChanged) {
           const upd = structuredClone(rs);

@@ -198,7 +198,11 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
           const body = req.body as KubeObject;
           if (req.method === 'PUT' && body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) return reply(409, { kind: 'Status', code: 409, reason: 'Conflict' });
           const n = structuredClone(old);
-          if (r.sub === 'status') n.status = req.method === 'PATCH' ? { ...(old.status ?? {}), ...body.status } : body.status;
+          if (r.sub === 'status') {
+            n.status = req.method === 'PATCH' ? { ...(old.status ?? {}), ...body.status } : body.status;
+            // apps' status strategy keeps the request's annotations (the Deployment's revision).
+            if ((c === 'deployments' || c === 'replicasets') && body.metadata?.annotations) n.metadata.annotations = body.metadata.annotations;
+          }
           else if (r.sub === 'scale') n.spec.replicas = (body as any).spec.replicas;
           else {
             if (JSON.stringify(body.spec) !== JSON.stringify(old.spec) && n.metadata.generation) n.metadata.generation++;
