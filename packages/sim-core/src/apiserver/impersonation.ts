@@ -9,8 +9,8 @@
  * Upstream: k8s.io/apiserver/pkg/endpoints/filters/impersonation.go (WithImpersonation,
  * buildImpersonationRequests), k8s.io/apiserver/pkg/authentication/serviceaccount/util.go
  * (MakeUsername/SplitUsername, the serviceaccount groups).
- * Leaves out: the Impersonate-User requirement when only groups are given is kept (upstream
- * refuses that with 400 "requested [...] without impersonating a user").
+ * Groups, uids or extras without Impersonate-User are refused ("requested [...] without
+ * impersonating a user"); kubectl itself never sends that.
  */
 import type { UserInfo } from './authn/x509';
 import type { Attributes } from './authz/attributes';
@@ -39,7 +39,8 @@ export function impersonation(requester: UserInfo, headers: Record<string, strin
     if (m) extras[decodeURIComponent(m[1]!).toLowerCase()] = v.split(/,\s*/);
   }
   if (users.length === 0 && groups.length === 0 && uids.length === 0 && Object.keys(extras).length === 0) return { kind: 'none' };
-  if (users.length === 0) return { kind: 'bad-request', message: `requested [${[...groups.map((g) => `{Group  ${g}}`)].join(' ')}] without impersonating a user` };
+  // Go's %v of the []v1.ObjectReference asked for (Kind, Namespace, Name, UID, APIVersion, ResourceVersion, FieldPath).
+  if (users.length === 0) return { kind: 'bad-request', message: `requested [${groups.map((g) => `{Group  ${g}    }`).join(' ')}] without impersonating a user` };
   const username = users[0]!;
   const base = (resource: string, name: string, apiGroup = '', namespace = ''): Attributes => ({
     user: requester,
