@@ -111,3 +111,14 @@ describe('EndpointSlice and Endpoints controllers', () => {
     expect(after.every((e: any) => e.conditions.ready)).toBe(true);
   });
 });
+
+describe('ServiceAccount controller', () => {
+  it('a new namespace gets its "default" ServiceAccount', () => {
+    const { sim, call } = lab(9);
+    expect(call('POST', '/api/v1/namespaces', { apiVersion: 'v1', kind: 'Namespace', metadata: { name: 'demo' } }).status).toBe(201);
+    sim.runFor(ms(200));
+    const sa = call('GET', '/api/v1/namespaces/demo/serviceaccounts/default');
+    expect(sa.status).toBe(200);
+    expect(sa.body.metadata).toMatchObject({ name: 'default', namespace: 'demo' });
+  });
+});

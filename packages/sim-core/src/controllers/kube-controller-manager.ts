@@ -30,7 +30,7 @@ import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './no
 import { evictionTime } from './taint-eviction';
 import { desiredEndpointsSubsets, desiredSlice, MANAGED_BY, newEndpointSlice, SERVICE_NAME_LABEL } from './endpointslice';
 
-const INFORMERS = ['deployments', 'replicasets', 'pods', 'nodes', 'leases', 'services', 'endpointslices', 'endpoints'] as const;
+const INFORMERS = ['deployments', 'replicasets', 'pods', 'nodes', 'leases', 'services', 'endpointslices', 'endpoints', 'namespaces', 'serviceaccounts'] as const;
 import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
@@ -41,7 +41,7 @@ import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type R
 
 /** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
 export const TOKEN_EXPIRATION_S = 3600;
-export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'];
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller'];
 const CONTROLLER_OF: Record<string, string> = {
   'create-rs': 'deployment-controller',
   'scale-rs': 'deployment-controller',
@@ -60,9 +60,10 @@ const CONTROLLER_OF: Record<string, string> = {
   'slice-create': 'endpointslice-controller',
   'slice-update': 'endpointslice-controller',
   'endpoints-write': 'endpoint-controller',
+  'sa-create': 'service-account-controller',
 };
 
-type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset';
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset' | 'sa-create';
 
 /** An event the controller records once its write succeeds (record.EventRecorder, core/v1). */
 interface PendingEvent {
@@ -91,7 +92,9 @@ export interface KcmState {
   informersStarted: boolean;
   /** Keys dirtied before the caches synced. */
   pendingSync: { d: Record<string, true>; rs: Record<string, true> };
-  informers: { deployments: InformerState; replicasets: InformerState; pods: InformerState; nodes: InformerState; leases: InformerState; services: InformerState; endpointslices: InformerState; endpoints: InformerState };
+  informers: Record<(typeof INFORMERS)[number], InformerState>;
+  /** ServiceAccount creations in flight, by "namespace/name". */
+  saInflight: Record<string, true>;
   /** Pods and ReplicaSets by their controller's uid (kept from the informers' deltas): "<kind>/<uid>" → keys. */
   owned: Record<string, Record<string, true>>;
   /** Nodes carrying a NoExecute taint (kept from the node informer's deltas): taint eviction looks only when there are some. */
@@ -142,7 +145,10 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         services: newInformer('services', '/api/v1/services', ua),
         endpointslices: newInformer('endpointslices', '/apis/discovery.k8s.io/v1/endpointslices', ua),
         endpoints: newInformer('endpoints', '/api/v1/endpoints', ua),
+        namespaces: newInformer('namespaces', '/api/v1/namespaces', ua),
+        serviceaccounts: newInformer('serviceaccounts', '/api/v1/serviceaccounts', ua),
       },
+      saInflight: {},
       epInflight: {},
       owned: {},
       noExecuteNodes: {},
@@ -226,6 +232,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       let ownersGone = false;
       let podsOrNodesChanged = false;
       let endpointsDirty = false;
+      let accountsDirty = false;
       for (const n of INFORMERS) {
         const r = onInformerInput(s.informers[n], s.api, input, env);
         if (!r.handled) continue;
@@ -249,7 +256,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             else delete s.noExecuteNodes[o.metadata.name];
           }
           if (n === 'pods' || n === 'services' || n === 'endpointslices' || n === 'endpoints') endpointsDirty = true;
-          if (n === 'nodes' || n === 'leases' || n === 'services' || n === 'endpointslices' || n === 'endpoints') continue;
+          if (n === 'namespaces' || n === 'serviceaccounts') accountsDirty = true;
+          if (n !== 'deployments' && n !== 'replicasets' && n !== 'pods') continue;
           if (n === 'deployments') {
             dirtyD.add(key(o));
             if (d.type === 'add') out.push(...narrate(d.trace, 'kcm.deployment-seen', { deployment: key(o), generation: o.metadata.generation, replicas: o.spec?.replicas }));
@@ -316,6 +324,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           if (st.what === 'gc-delete' && st.dep) delete s.gcPending[st.dep.uid];
           if (st.what === 'evict') delete s.evicting[st.key];
           if (st.what === 'deploy-status') delete s.revisionWrites[st.key];
+          if (st.what === 'sa-create') delete s.saInflight[st.key];
           if (st.what === 'slice-create' || st.what === 'slice-update' || st.what === 'endpoints-write') {
             delete s.epInflight[`${st.what === 'endpoints-write' ? 'ep' : 'slice'}:${st.key}`];
             endpointsDirty = true;
@@ -410,6 +419,16 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             out.push({ type: 'note', kind: 'taint-eviction.scheduled', data: { pod: pk, node: p.spec.nodeName, at: rfc3339(at) } });
             out.push({ type: 'timer', name: `evict:${pk}`, afterUs: (at - nowMs) * 1000 });
           }
+        }
+      }
+      // ServiceAccount controller (pkg/controller/serviceaccount/serviceaccounts_controller.go): every
+      // active namespace has a "default" ServiceAccount; a missing one is created.
+      if (accountsDirty || ownersGone) {
+        for (const ns of list('namespaces')) {
+          const k = `${ns.metadata.name}/default`;
+          if (ns.status?.phase === 'Terminating' || ns.metadata.deletionTimestamp || s.informers.serviceaccounts.cache[k] || s.saInflight[k]) continue;
+          s.saInflight[k] = true;
+          send('POST', `/api/v1/namespaces/${ns.metadata.name}/serviceaccounts`, { apiVersion: 'v1', kind: 'ServiceAccount', metadata: { name: 'default', namespace: ns.metadata.name } }, 'sa-create', k);
         }
       }
       // EndpointSlice and Endpoints controllers: each selector Service's endpoints follow its pods.

@@ -355,6 +355,7 @@ export function rbacObjects(rng: Rng): KubeObject[] {
       { apiGroups: [''], resources: ['pods'], verbs: ['delete', 'list'] },
       events,
     ]),
+    role('system:controller:service-account-controller', [{ apiGroups: [''], resources: ['serviceaccounts'], verbs: ['create'] }, events]),
     role('system:controller:endpointslice-controller', [
       { apiGroups: [''], resources: ['nodes', 'pods', 'services'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: [''], resources: ['services/finalizers'], verbs: ['update'] },
@@ -378,7 +379,7 @@ export function rbacObjects(rng: Rng): KubeObject[] {
     binding('system:kube-controller-manager', 'system:kube-controller-manager', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-controller-manager' }]),
     binding('system:controller:deployment-controller', 'system:controller:deployment-controller', [{ kind: 'ServiceAccount', name: 'deployment-controller', namespace: 'kube-system' }]),
     binding('system:controller:replicaset-controller', 'system:controller:replicaset-controller', [{ kind: 'ServiceAccount', name: 'replicaset-controller', namespace: 'kube-system' }]),
-    ...['generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'].map((c) => binding(`system:controller:${c}`, `system:controller:${c}`, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }])),
+    ...['generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller'].map((c) => binding(`system:controller:${c}`, `system:controller:${c}`, [{ kind: 'ServiceAccount', name: c, namespace: 'kube-system' }])),
   ];
 }
 

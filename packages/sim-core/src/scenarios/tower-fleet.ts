@@ -27,7 +27,7 @@ import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject
 import { computeHash } from '../controllers/hash';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
-export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller'];
+export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller'];
 
 export const LAPTOP = { name: 'laptop', ip: '10.89.97.10' };
 const CA_TS = Math.floor(INSTALLED_MS / 1000);
