@@ -58,7 +58,7 @@ for (const b of bins) {
 
     beforeAll(async () => {
       dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
+      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true, auditLog: join(dir, 'audit.log') });
       server = s.server;
       feed = s.feed;
       kubeconfig = s.kubeconfig;
@@ -131,6 +131,11 @@ for (const b of bins) {
       const no = await k('auth', 'can-i', 'create', 'deployments', '--as', 'bob');
       expect(no.stdout).toBe('no\n');
       expect(no.code).toBe(1);
+      // The audit log (--audit-log-path) has the refused list: who asked, as whom, what, and why not.
+      const audit = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const refused = audit.find((e) => e.impersonatedUser?.username === 'bob' && e.verb === 'list' && e.objectRef?.resource === 'pods');
+      expect(refused).toMatchObject({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', user: { username: 'system:admin' }, impersonatedUser: { username: 'bob', groups: ['system:authenticated'] }, sourceIPs: ['127.0.0.1'], objectRef: { resource: 'pods', namespace: 'default', apiVersion: 'v1' }, responseStatus: { code: 403, reason: 'Forbidden' }, annotations: { 'authorization.k8s.io/decision': 'forbid' } });
+      expect(refused.userAgent).toMatch(/^kubectl/);
     });
 
     it('an invalid Deployment is refused with the apiserver\'s text and nothing is stored', async () => {

@@ -34,6 +34,7 @@ import { discovery } from './discovery';
 import { openapiV3 } from './openapi';
 import { impersonation } from './impersonation';
 import { review } from './reviews';
+import { AUDIT_NOTE, auditEvent, type AuditContext } from './audit';
 import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from '../node/kubelet-server';
 import { base64ToBytes, decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './protobuf/decode';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
@@ -60,6 +61,7 @@ export const DEFAULT_SA_KEY = 'tower-fleet-service-account-key';
 interface Connection {
   client: string;
   established: boolean;
+  sourceIP?: string;
   peerCert?: Certificate;
 }
 
@@ -79,6 +81,8 @@ export interface ApiServerState {
   config: ApiServerConfig;
   /** Wall-clock time of the current step (ms since the Unix epoch): Table ages in watch events. */
   nowMs: number;
+  /** Requests between their arrival and their response, for the audit log (by audit ID). */
+  audit: Record<string, AuditContext>;
   conns: Record<string, Connection>;
   pending: Record<string, Pending>;
   rbac: RbacData;
@@ -130,7 +134,7 @@ export function encodeForStorage(o: KubeObject): string {
 export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState> {
   return {
     type: 'kube-apiserver',
-    init: () => ({ config, nowMs: 0, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1, traces: {} }),
+    init: () => ({ config, nowMs: 0, audit: {}, conns: {}, pending: {}, rbac: { clusterRoles: [], clusterRoleBindings: [], roles: [], roleBindings: [] }, syncing: RBAC_KINDS.length, waiting: [], nextReq: 0, watch: newWatchCache(0), nextWatch: 1, traces: {} }),
     step(s, input, env) {
       s.nowMs = calendarMs(env.epochMs, env.now);
       const out: Output[] = [];
@@ -149,7 +153,7 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
       const { kind, from } = input;
       if (kind === TCP_SYN) {
         const seg = input.payload as TcpSegment;
-        s.conns[seg.conn] = { client: from, established: false };
+        s.conns[seg.conn] = { client: from, established: false, sourceIP: String(seg.src ?? '').replace(/:\d+$/, '') };
         out.push({ type: 'send', to: from, kind: TCP_SYN_ACK, payload: { conn: seg.conn, src: seg.dst, dst: seg.src, trace: seg.trace } });
       } else if (kind === TLS_CLIENT_HELLO) {
         const hello = input.payload as ClientHello;
@@ -199,8 +203,8 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
         const p = s.pending[r.reqId];
         if (p && p.op === 'log-wait') {
           delete s.pending[r.reqId];
-          if (r.ok) respond(out, p.from, p.req, { status: 200, headers: { 'Content-Type': 'text/plain' }, body: (r.log ?? []).map((l) => `${l}\n`).join('') }, p.auditID, APISERVER_COSTS.responseBaseUs);
-          else respond(out, p.from, p.req, statusResponse(badRequest(r.error ?? 'unknown error')), p.auditID, APISERVER_COSTS.responseBaseUs);
+          if (r.ok) respond(s, out, p.from, p.req, { status: 200, headers: { 'Content-Type': 'text/plain' }, body: (r.log ?? []).map((l) => `${l}\n`).join('') }, p.auditID, APISERVER_COSTS.responseBaseUs);
+          else respond(s, out, p.from, p.req, statusResponse(badRequest(r.error ?? 'unknown error')), p.auditID, APISERVER_COSTS.responseBaseUs);
         }
       } else if (isEtcdReply(kind)) {
         onEtcdReply(s, input.payload as EtcdReply, env, out);
@@ -214,7 +218,14 @@ function etcdSend(s: ApiServerState, req: EtcdRequest & { trace?: TraceContext }
   return { type: 'send', to: s.config.etcd, kind: req.method, payload: req, afterUs };
 }
 
-function respond(out: Output[], to: string, req: HttpRequest, r: { status: number; headers: Record<string, string>; body: unknown }, auditID: string, afterUs: number, extra: unknown = undefined): void {
+function respond(s: ApiServerState, out: Output[], to: string, req: HttpRequest, r: { status: number; headers: Record<string, string>; body: unknown }, auditID: string, afterUs: number, extra: unknown = undefined): void {
+  const a = s.audit[auditID];
+  if (a) {
+    // The audit backend's event for this request (level Metadata), as --audit-log-path writes it.
+    delete s.audit[auditID];
+    const watchStart = (r.body as { kind?: string } | undefined)?.kind === 'WatchStream';
+    out.push({ type: 'note', kind: AUDIT_NOTE, data: auditEvent(a, auditID, watchStart ? 'ResponseStarted' : 'ResponseComplete', r.status, s.nowMs * 1000 + afterUs, r.body) });
+  }
   const payload: HttpResponse = { conn: req.conn, stream: req.stream, status: r.status, headers: { ...r.headers, 'Audit-Id': auditID }, body: r.body, trace: req.trace };
   out.push({ type: 'send', to, kind: HTTP_RESPONSE, payload, afterUs });
   out.push(...narrate(req.trace, 'apiserver.responded', { status: r.status, contentType: r.headers['Content-Type'], auditID, ...(extra as object) }, afterUs));
@@ -230,21 +241,23 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   // Filter chain, in DefaultBuildHandlerChain's order: request info → authentication → authorization → handler.
   const info = parseRequestInfo(req.method, req.path);
   const nowMs = calendarMs(env.epochMs, env.now);
+  s.audit[auditID] = { requestURI: req.path, verb: info.verb, user: { username: 'system:anonymous', groups: ['system:unauthenticated'] }, sourceIPs: [s.conns[req.conn]?.sourceIP ?? ''], userAgent: req.headers['User-Agent'] ?? '', receivedUs: nowMs * 1000, ...(info.isResourceRequest ? { objectRef: { resource: info.resource, ...(info.namespace ? { namespace: info.namespace } : {}), ...(info.name ? { name: info.name } : {}), apiGroup: info.apiGroup, apiVersion: info.apiVersion, ...(info.subresource ? { subresource: info.subresource } : {}) } } : {}), annotations: {} };
   // The union authenticator: client certificate, then ServiceAccount bearer token, else anonymous.
   const bearer = /^Bearer (.+)$/.exec(req.headers['Authorization'] ?? req.headers['authorization'] ?? '')?.[1];
   const authn = conn?.peerCert || !bearer ? authenticateX509(conn?.peerCert, s.config.clientCA, nowMs) : authenticateToken(bearer, s.config.serviceAccountKey ?? DEFAULT_SA_KEY, nowMs);
   if (!authn.ok) {
-    respond(out, from, req, statusResponse(unauthorized()), auditID, APISERVER_COSTS.authnUs);
+    respond(s, out, from, req, statusResponse(unauthorized()), auditID, APISERVER_COSTS.authnUs);
     out.push({ type: 'note', kind: 'apiserver.authn-failed', data: { auditID, error: authn.error } });
     return;
   }
   out.push(...narrate(req.trace, 'apiserver.authenticated', { auditID, authenticator: authn.method, detail: authn.detail, user: authn.user }, APISERVER_COSTS.authnUs));
+  s.audit[auditID]!.user = authn.user;
   // Impersonation (kubectl --as/--as-group): the requester must be allowed to impersonate each
   // identity; then the rest of the chain sees the impersonated user.
   let user = authn.user;
   const imp = impersonation(authn.user, req.headers, info.path);
   if (imp.kind === 'bad-request') {
-    respond(out, from, req, statusResponse(badRequest(imp.message)), auditID, APISERVER_COSTS.authnUs);
+    respond(s, out, from, req, statusResponse(badRequest(imp.message)), auditID, APISERVER_COSTS.authnUs);
     return;
   }
   if (imp.kind === 'ok') {
@@ -252,16 +265,18 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const d = authorize(s, check);
       if (d.decision !== 'allow') {
         const q = check.apiGroup ? `${check.resource}.${check.apiGroup}` : check.resource;
-        respond(out, from, req, statusResponse(forbidden(q, check.name, forbiddenMessage(check) + (d.reason ? `: ${d.reason}` : ''))), auditID, APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs);
+        respond(s, out, from, req, statusResponse(forbidden(q, check.name, forbiddenMessage(check) + (d.reason ? `: ${d.reason}` : ''))), auditID, APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs);
         out.push({ type: 'note', kind: 'apiserver.request', data: { auditID, user: authn.user.username, verb: 'impersonate', path: req.path, decision: d.decision, reason: d.reason } });
         return;
       }
     }
     user = imp.user;
+    s.audit[auditID]!.impersonatedUser = imp.user;
     out.push(...narrate(req.trace, 'apiserver.impersonated', { auditID, requester: authn.user.username, as: imp.user }, APISERVER_COSTS.authnUs));
   }
   const attrs: Attributes = { user, verb: info.verb, isResourceRequest: info.isResourceRequest, path: info.path, apiGroup: info.apiGroup, apiVersion: info.apiVersion, namespace: info.namespace, resource: info.resource, subresource: info.subresource, name: info.name, fieldSelector: attributeFieldSelector(req.path) };
   const decision = authorize(s, attrs);
+  s.audit[auditID]!.annotations = { 'authorization.k8s.io/decision': decision.decision === 'allow' ? 'allow' : 'forbid', 'authorization.k8s.io/reason': decision.reason };
   const chainUs = APISERVER_COSTS.authnUs + APISERVER_COSTS.authzUs;
   // For a superuser the chain stops before RBAC; show the learner what RBAC alone would have decided.
   const rbacAlone = decision.authorizer === PRIVILEGED_AUTHORIZER ? authorizeRBAC(s.rbac, attrs) : undefined;
@@ -295,21 +310,21 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     // responsewriters.Forbidden: the authorizers' reasons follow the message after ": ".
     const msg = forbiddenMessage(attrs) + (decision.reason ? `: ${decision.reason}` : '');
     const st = info.isResourceRequest ? forbidden(q, info.name, msg) : { ...forbidden('', '', ''), message: `forbidden: ${msg}`, details: {} };
-    respond(out, from, req, statusResponse(st), auditID, chainUs);
+    respond(s, out, from, req, statusResponse(st), auditID, chainUs);
     return;
   }
   if (!info.isResourceRequest) {
-    if (info.path === '/healthz' || info.path === '/livez' || info.path === '/readyz') respond(out, from, req, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' }, auditID, chainUs);
-    else if (info.path === '/version') respond(out, from, req, json(200, VERSION_INFO), auditID, chainUs);
+    if (info.path === '/healthz' || info.path === '/livez' || info.path === '/readyz') respond(s, out, from, req, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' }, auditID, chainUs);
+    else if (info.path === '/version') respond(s, out, from, req, json(200, VERSION_INFO), auditID, chainUs);
     else {
       const d = req.method === 'GET' ? (discovery(info.path, req.headers['Accept'], `${s.config.advertiseAddress}:${s.config.port}`) ?? openapiV3(info.path)) : undefined;
-      respond(out, from, req, d ?? statusResponse(notFoundPath()), auditID, chainUs);
+      respond(s, out, from, req, d ?? statusResponse(notFoundPath()), auditID, chainUs);
     }
     return;
   }
   const def = findResource(info.apiGroup, info.apiVersion, info.resource);
   if (!def || (def.namespaced === false && info.namespace)) {
-    respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
+    respond(s, out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
     return;
   }
   // The request body's media type (the negotiated serializer): JSON arrives parsed, protobuf as
@@ -324,14 +339,14 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         decoded = decodeK8sProtobuf(base64ToBytes(raw.$base64));
       } catch (e) {
         if (!(e instanceof ProtobufDecodeError)) throw e;
-        respond(out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
         return;
       }
     } else if (raw.$raw !== undefined && (ct === 'application/json' || ct === '' || ct.endsWith('+json'))) {
-      respond(out, from, req, statusResponse(badRequest(`couldn't get version/kind; json parse error: ${raw.$raw.length === 0 ? 'unexpected end of JSON input' : 'invalid JSON'}`)), auditID, chainUs);
+      respond(s, out, from, req, statusResponse(badRequest(`couldn't get version/kind; json parse error: ${raw.$raw.length === 0 ? 'unexpected end of JSON input' : 'invalid JSON'}`)), auditID, chainUs);
       return;
     } else {
-      respond(out, from, req, statusResponse({ ...badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`), code: 415, reason: 'UnsupportedMediaType' } as Status), auditID, chainUs);
+      respond(s, out, from, req, statusResponse({ ...badRequest(`the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf`), code: 415, reason: 'UnsupportedMediaType' } as Status), auditID, chainUs);
       return;
     }
     req = { ...req, body: decoded };
@@ -340,9 +355,9 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   if (def.virtual) {
     // Reviews (whoami, can-i): answered from the request's user and the authorizers, never stored.
     const r = info.verb === 'create' ? review(def.resource, apiVersionOf(def), def.kind, info.namespace, req.body, user, (a) => authorize(s, a)) : undefined;
-    if (info.verb !== 'create') respond(out, from, req, statusResponse(methodNotSupported(qualified(def), info.verb)), auditID, chainUs);
-    else if (!r) respond(out, from, req, statusResponse({ ...badRequest(`${def.kind}.${def.group} "" is invalid: spec: Invalid value: "{}": exactly one of nonResourceAttributes or resourceAttributes must be specified`), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
-    else respond(out, from, req, json(r.status, r.body), auditID, chainUs);
+    if (info.verb !== 'create') respond(s, out, from, req, statusResponse(methodNotSupported(qualified(def), info.verb)), auditID, chainUs);
+    else if (!r) respond(s, out, from, req, statusResponse({ ...badRequest(`${def.kind}.${def.group} "" is invalid: spec: Invalid value: "{}": exactly one of nonResourceAttributes or resourceAttributes must be specified`), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
+    else respond(s, out, from, req, json(r.status, r.body), auditID, chainUs);
     return;
   }
   const reqId = `${auditID}/${s.nextReq++}`;
@@ -353,7 +368,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     sel = { labels: parseLabelSelector(query.get('labelSelector') ?? ''), fields: parseFieldSelector(query.get('fieldSelector') ?? '', def.kind) };
   } catch (e) {
     if (!(e instanceof SelectorError)) throw e;
-    respond(out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
+    respond(s, out, from, req, statusResponse(badRequest(e.message)), auditID, chainUs);
     return;
   }
   const base = { from, req, info, def, user, auditID };
@@ -363,7 +378,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   };
   const sub = info.subresource;
   if (sub && !['status', 'binding', 'scale', 'token', 'eviction', 'log'].includes(sub)) {
-    respond(out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
+    respond(s, out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
     return;
   }
   switch (info.verb) {
@@ -378,7 +393,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const rvText = query.get('resourceVersion') ?? '';
       const rv = Number(rvText || 0);
       if (!/^\d*$/.test(rvText)) {
-        respond(out, from, req, statusResponse(badRequest(`invalid resource version: ${rvText}`)), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(badRequest(`invalid resource version: ${rvText}`)), auditID, chainUs);
         return;
       }
       if (rv > 0) {
@@ -409,7 +424,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const key = objectKey(def, info.namespace, info.name);
       const patch = req.body;
       if (!patch || typeof patch !== 'object') {
-        respond(out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml')), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml')), auditID, chainUs);
         return;
       }
       if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
@@ -421,14 +436,14 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     case 'update': {
       const body = req.body as KubeObject | undefined;
       if (!body || typeof body !== 'object' || !body.metadata) {
-        respond(out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')), auditID, chainUs);
         return;
       }
       if (sub === 'token' && info.verb === 'create' && def.resource === 'serviceaccounts') {
         // TokenRequest (pkg/registry/core/serviceaccount/storage/token.go): read the ServiceAccount, sign a token for it.
         const spec = (body as { spec?: { expirationSeconds?: number; audiences?: string[] } }).spec ?? {};
         if (spec.expirationSeconds !== undefined && spec.expirationSeconds < 600) {
-          respond(out, from, req, statusResponse(invalidStatus('TokenRequest', 'authentication.k8s.io', info.name, [invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 10 minutes')])), auditID, chainUs);
+          respond(s, out, from, req, statusResponse(invalidStatus('TokenRequest', 'authentication.k8s.io', info.name, [invalid('spec.expirationSeconds', spec.expirationSeconds, 'may not specify a duration less than 10 minutes')])), auditID, chainUs);
           return;
         }
         s.pending[reqId] = { op: 'token', ...base, body, key: objectKey(def, info.namespace, info.name) };
@@ -444,13 +459,13 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       if (sub && sub !== 'binding' && sub !== 'status' && sub !== 'scale') {
-        respond(out, from, req, statusResponse(methodNotSupported(`${q(def)}/${sub}`, info.verb)), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(methodNotSupported(`${q(def)}/${sub}`, info.verb)), auditID, chainUs);
         return;
       }
       if (sub === 'binding' && info.verb === 'create' && def.resource === 'pods') {
         const target = (body as { target?: { name?: string } }).target?.name;
         if (!target) {
-          respond(out, from, req, statusResponse({ ...badRequest('target.name: Required value'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
+          respond(s, out, from, req, statusResponse({ ...badRequest('target.name: Required value'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
           return;
         }
         rmw(objectKey(def, info.namespace, info.name || body.metadata.name), { kind: 'binding', node: target });
@@ -465,7 +480,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       if (sub) {
-        respond(out, from, req, statusResponse(methodNotSupported(sub === 'binding' ? 'pods/binding' : `${q(def)}/${sub}`, info.verb)), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(methodNotSupported(sub === 'binding' ? 'pods/binding' : `${q(def)}/${sub}`, info.verb)), auditID, chainUs);
         return;
       }
       // fieldValidation=Strict (what kubectl create -f / apply send): fields the kind does not have
@@ -473,7 +488,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       if (query.get('fieldValidation') === 'Strict' && !fromProtobuf) {
         const unknown = unknownJsonFields(apiVersionOf(def), def.kind, body);
         if (unknown && unknown.length > 0) {
-          respond(out, from, req, statusResponse(badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`)), auditID, chainUs);
+          respond(s, out, from, req, statusResponse(badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`)), auditID, chainUs);
           return;
         }
       }
@@ -487,7 +502,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         name = `${obj.metadata.generateName}${env.rng.kubeString(5)}`;
       }
       if (!name) {
-        respond(out, from, req, statusResponse({ ...badRequest('name or generateName is required'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
+        respond(s, out, from, req, statusResponse({ ...badRequest('name or generateName is required'), code: 422, reason: 'Invalid' } as Status), auditID, chainUs);
         return;
       }
       obj.metadata.name = name;
@@ -497,7 +512,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const errs = validateObject(def.kind, obj);
       if (errs.length > 0) {
         out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: false, errors: errs.map(errorText) }, chainUs));
-        respond(out, from, req, statusResponse(invalidStatus(def.kind, def.group, name, errs)), auditID, chainUs);
+        respond(s, out, from, req, statusResponse(invalidStatus(def.kind, def.group, name, errs)), auditID, chainUs);
         return;
       }
       if (info.verb === 'create') {
@@ -532,7 +547,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       return;
     }
     default:
-      respond(out, from, req, statusResponse({ ...badRequest(`verb ${info.verb} is not supported yet`), code: 405, reason: 'MethodNotAllowed' } as Status), auditID, chainUs);
+      respond(s, out, from, req, statusResponse({ ...badRequest(`verb ${info.verb} is not supported yet`), code: 405, reason: 'MethodNotAllowed' } as Status), auditID, chainUs);
   }
 }
 
@@ -654,7 +669,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
   const nowMs = calendarMs(env.epochMs, env.now);
   const q = qualified(p.def);
   if (r.error) {
-    respond(out, p.from, p.req, json(500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: r.error, reason: 'InternalError', code: 500 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+    respond(s, out, p.from, p.req, json(500, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Failure', message: r.error, reason: 'InternalError', code: 500 }), p.auditID, APISERVER_COSTS.responseBaseUs);
     return;
   }
   const rev = String(r.header?.revision ?? 0);
@@ -666,16 +681,16 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const list = { kind: p.def.listKind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: rev }, items };
       if (wantsTable(p.req.headers['Accept'])) {
         const table = toTable(p.def.kind, items, rev, nowMs);
-        respond(out, p.from, p.req, json(200, table, { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects (${p.def.listKind} at revision ${rev})`, podList: list, table: { rows: table.rows.length, columns: table.columnDefinitions.map((c) => c.name) } });
+        respond(s, out, p.from, p.req, json(200, table, { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects (${p.def.listKind} at revision ${rev})`, podList: list, table: { rows: table.rows.length, columns: table.columnDefinitions.map((c) => c.name) } });
       } else {
-        respond(out, p.from, p.req, json(200, list), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects`, items: items.length });
+        respond(s, out, p.from, p.req, json(200, list), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects`, items: items.length });
       }
       return;
     }
     case 'log-read': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
       if (!kv) {
-        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const pod = decodeKv(kv);
@@ -683,17 +698,17 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       let container = p.container;
       if (!container) {
         if (names.length !== 1) {
-          respond(out, p.from, p.req, statusResponse(badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+          respond(s, out, p.from, p.req, statusResponse(badRequest(`a container name must be specified for pod ${pod.metadata.name}, choose one of: [${names.join(' ')}]`)), p.auditID, APISERVER_COSTS.responseBaseUs);
           return;
         }
         container = names[0]!;
       }
       if (!names.includes(container)) {
-        respond(out, p.from, p.req, statusResponse(badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(badRequest(`container ${container} is not valid for pod ${pod.metadata.name}`)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       if (!pod.spec?.nodeName) {
-        respond(out, p.from, p.req, statusResponse(badRequest(`pod ${pod.metadata.name} does not have a host assigned`)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(badRequest(`pod ${pod.metadata.name} does not have a host assigned`)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       s.pending[r.reqId] = { ...p, op: 'log-wait', container };
@@ -702,13 +717,13 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     }
     case 'get': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
-      if (!kv) respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
-      else if (p.body?.kind === 'Scale') respond(out, p.from, p.req, json(200, scaleOf(decodeKv(kv))), p.auditID, APISERVER_COSTS.responseBaseUs);
+      if (!kv) respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+      else if (p.body?.kind === 'Scale') respond(s, out, p.from, p.req, json(200, scaleOf(decodeKv(kv))), p.auditID, APISERVER_COSTS.responseBaseUs);
       else if (wantsTable(p.req.headers['Accept'])) {
         // `kubectl get pod x`: a one-row Table, as a list would print it.
         const o = decodeKv(kv);
-        respond(out, p.from, p.req, json(200, toTable(p.def.kind, [o], o.metadata.resourceVersion ?? '', nowMs), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, APISERVER_COSTS.responseBaseUs);
-      } else respond(out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, json(200, toTable(p.def.kind, [o], o.metadata.resourceVersion ?? '', nowMs), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, APISERVER_COSTS.responseBaseUs);
+      } else respond(s, out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'watch-init': {
@@ -729,7 +744,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     case 'token': {
       const kv = (r.response?.kvs ?? [])[0] as KeyValue | undefined;
       if (!kv) {
-        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const sa = decodeKv(kv);
@@ -737,7 +752,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const exp = spec.expirationSeconds ?? 3600;
       const iatS = Math.floor(nowMs / 1000);
       const token = issueToken(s.config.serviceAccountKey ?? DEFAULT_SA_KEY, { namespace: sa.metadata.namespace!, name: sa.metadata.name, uid: sa.metadata.uid! }, iatS, exp, env.rng.uuid());
-      respond(out, p.from, p.req, json(201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, creationTimestamp: null }, spec: { audiences: spec.audiences?.length ? spec.audiences : SA_AUDIENCES, expirationSeconds: exp, boundObjectRef: null }, status: { token, expirationTimestamp: rfc3339((iatS + exp) * 1000) } }), p.auditID, APISERVER_COSTS.responseBaseUs);
+      respond(s, out, p.from, p.req, json(201, { kind: 'TokenRequest', apiVersion: 'authentication.k8s.io/v1', metadata: { name: sa.metadata.name, namespace: sa.metadata.namespace, creationTimestamp: null }, spec: { audiences: spec.audiences?.length ? spec.audiences : SA_AUDIENCES, expirationSeconds: exp, boundObjectRef: null }, status: { token, expirationTimestamp: rfc3339((iatS + exp) * 1000) } }), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'rmw-read':
@@ -746,8 +761,8 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         const obj = structuredClone(p.object);
         obj.metadata.resourceVersion = rev;
         publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
-        if (p.info.subresource === 'binding' || p.info.subresource === 'eviction') respond(out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
-        else respond(out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
+        if (p.info.subresource === 'binding' || p.info.subresource === 'eviction') respond(s, out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+        else respond(s, out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       // The read, or a write whose compare failed: GuaranteedUpdate retries with the object the
@@ -755,19 +770,19 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       // for a precondition on resourceVersion, which then is the 409 Conflict.
       const kv = (p.op === 'rmw-read' ? (r.response?.kvs ?? [])[0] : r.response?.responses?.[0]?.response_range?.kvs?.[0]) as KeyValue | undefined;
       if (!kv) {
-        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const current = decodeKv(kv);
       const m = applyMutation(current, p.mutation, nowMs);
       if (!m.ok) {
         const st = m.code === 409 ? conflict(p.mutation.kind === 'binding' ? 'pods/binding' : q, p.info.name, m.message) : ({ ...badRequest(`${p.def.kind}${p.def.group ? '.' + p.def.group : ''} "${p.info.name}" is invalid: ${m.message}`), code: m.code, reason: m.code === 422 ? 'Invalid' : 'BadRequest' } as Status);
-        respond(out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const precondition = p.mutation.kind === 'status' ? p.mutation.resourceVersion : p.mutation.kind === 'merge-patch' ? (p.mutation.patch as { metadata?: { resourceVersion?: string } } | null)?.metadata?.resourceVersion : undefined;
       if (precondition && Number(precondition) !== kv.mod_revision) {
-        respond(out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(conflict(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const reqId = `${p.auditID}/${s.nextReq++}`;
@@ -785,26 +800,26 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       if (!r.response?.succeeded) {
         const exists = (r.response?.responses?.[0]?.response_range?.kvs ?? []).length > 0;
         const st = p.op === 'create' ? alreadyExists(q, name) : exists ? conflict(q, name) : notFound(q, name);
-        respond(out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const obj = structuredClone(p.body!);
       obj.metadata.resourceVersion = rev;
       updateRbacCache(s, p.def, obj);
       publish(s, p.def, p.op === 'create' ? 'ADDED' : 'MODIFIED', obj, Number(rev), out);
-      respond(out, p.from, p.req, json(p.op === 'create' ? 201 : 200, obj), p.auditID, APISERVER_COSTS.responseBaseUs);
+      respond(s, out, p.from, p.req, json(p.op === 'create' ? 201 : 200, obj), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'delete': {
       if (!r.response?.succeeded) {
-        respond(out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       const kv = r.response.responses[0]?.response_range?.kvs?.[0] as KeyValue;
       const gone = decodeKv(kv);
       gone.metadata.resourceVersion = rev;
       publish(s, p.def, 'DELETED', gone, Number(rev), out);
-      respond(out, p.from, p.req, json(200, gone), p.auditID, APISERVER_COSTS.responseBaseUs);
+      respond(s, out, p.from, p.req, json(200, gone), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
   }

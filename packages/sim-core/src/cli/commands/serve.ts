@@ -3,13 +3,14 @@
  * serves the simulated API over HTTPS on 127.0.0.1 for real kubectl, writes a kubeconfig that
  * works as is, and runs until interrupted, the simulation advancing at --speed × the wall clock.
  */
-import { writeFileSync } from 'node:fs';
+import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
 import { UnknownScenarioError } from '../../kernel/simulation';
 import { CLIENT_CA, SERVER_CA } from '../../scenarios/tower-fleet';
 import { INSTALLED_MS } from '../../scenarios/tower-fleet-objects';
 import { CliError, intArg, type RegisterCommand } from '../io';
+import { AUDIT_NOTE } from '../../apiserver/audit';
 import type { LabServer } from '../serve/server';
 
 const speedArg = (v: string): number => {
@@ -18,7 +19,7 @@ const speedArg = (v: string): number => {
   return n;
 };
 
-export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean; feedPort?: number }): Promise<{ server: LabServer; port: number; kubeconfig: string; feed: import('../serve/trace-feed').TraceFeed; feedPort: number }> {
+export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean; feedPort?: number; auditLog?: string }): Promise<{ server: LabServer; port: number; kubeconfig: string; feed: import('../serve/trace-feed').TraceFeed; feedPort: number }> {
   const { kubeconfigYaml, makePki } = await import('../serve/pki');
   const { LabServer } = await import('../serve/server');
   const { TraceFeed } = await import('../serve/trace-feed');
@@ -43,6 +44,19 @@ export async function startServe(opts: { scenario: string; seed: number; port: n
     const code = (e as NodeJS.ErrnoException).code;
     throw new CliError(`--port: cannot listen on 127.0.0.1:${opts.port}: ${code === 'EADDRINUSE' ? 'address already in use' : code === 'EACCES' ? 'permission denied' : String(e)}`);
   }
+  if (opts.auditLog) {
+    // --audit-log-path: one audit.k8s.io/v1 Event per line, as the simulated apiserver records them.
+    const auditFile = resolve(opts.auditLog);
+    try {
+      writeFileSync(auditFile, '');
+    } catch (e) {
+      await server.close();
+      throw new CliError(`--audit-log: cannot write ${JSON.stringify(opts.auditLog)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
+    }
+    server.sim.trace.onEntry((e) => {
+      if (e.type === 'note' && e.kind === AUDIT_NOTE) appendFileSync(auditFile, `${JSON.stringify(e.data)}\n`);
+    });
+  }
   const file = resolve(opts.kubeconfig);
   writeFileSync(file, kubeconfigYaml(`https://127.0.0.1:${port}`, pki), { mode: 0o600 });
   const feed = new TraceFeed(server.sim);
@@ -66,8 +80,9 @@ export const register: RegisterCommand = (program) => {
     .option('--kubeconfig <file>', 'where to write the kubeconfig', 'kubelab.kubeconfig')
     .option('--speed <x>', 'simulated seconds per wall-clock second', speedArg, 1)
     .option('--trace-port <n>', 'port on 127.0.0.1 for the live trace the browser lab reads (0 = any)', intArg('--trace-port', 0, 65535), 0)
+    .option('--audit-log <file>', 'write the apiserver\'s audit events there, one JSON line each (as --audit-log-path)')
     .option('-o, --output <format>', 'text or json (the ready line)', 'text')
-    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string; tracePort: number }) => {
+    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string; tracePort: number; auditLog?: string }) => {
       if (opts.output !== 'text' && opts.output !== 'json') throw new CliError(`-o: Invalid value: ${JSON.stringify(opts.output)}: must be text or json`);
       const { server, port, kubeconfig, feed, feedPort } = await startServe({ ...opts, feedPort: opts.tracePort });
       const live = `http://127.0.0.1:${feedPort}`;
