@@ -10,6 +10,7 @@
  * Leaves out: policies other than Metadata (request/response bodies), the RequestReceived stage,
  * omitStages, batching.
  */
+import { microTime } from '../objects/meta';
 import type { UserInfo } from './authn/x509';
 
 export const AUDIT_NOTE = 'apiserver.audit';
@@ -25,12 +26,6 @@ export interface AuditContext {
   /** µs since the Unix epoch. */
   receivedUs: number;
   annotations: Record<string, string>;
-}
-
-/** metav1.MicroTime: RFC 3339 with microseconds. */
-function microTime(unixUs: number): string {
-  const iso = new Date(Math.floor(unixUs / 1_000_000) * 1000).toISOString().slice(0, 19);
-  return `${iso}.${String(unixUs % 1_000_000).padStart(6, '0')}Z`;
 }
 
 const userJson = (u: UserInfo) => ({ username: u.username, ...(u.uid ? { uid: u.uid } : {}), groups: u.groups, ...(u.extra ? { extra: u.extra } : {}) });

@@ -14,7 +14,9 @@
  * component-base/config/v1alpha1/defaults.go (LeaseDuration 15s, RenewDeadline 10s, RetryPeriod 2s).
  * Leaves out: acquiring a lease held by someone else (the lab's leases start held), renew deadlines.
  */
-import type { KubeObject } from '../objects/meta';
+import { microTime, type KubeObject } from '../objects/meta';
+
+export { microTime };
 import type { StepEnv } from '../kernel/model';
 
 export interface LeaseSpecConfig {
@@ -28,13 +30,6 @@ export interface LeaseSpecConfig {
   jitterFactor: number;
 }
 
-/** metav1.MicroTime's JSON form: RFC 3339 with six fractional digits. */
-export function microTime(unixUs: number): string {
-  const ms = Math.floor(unixUs / 1000);
-  const iso = new Date(Math.floor(ms / 1000) * 1000).toISOString().slice(0, 19);
-  const frac = String(((unixUs % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
-  return `${iso}.${frac}Z`;
-}
 
 export const leasePath = (c: LeaseSpecConfig): string => `/apis/coordination.k8s.io/v1/namespaces/${c.namespace}/leases/${c.name}`;
 

@@ -281,6 +281,11 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         out.push({ type: 'note', kind: 'kubelet.sync-pod', data: { pod: w.key, step: 'RunPodSandbox' } });
         cri(w, { method: 'RunPodSandbox', pod: { uid: w.uid, name: w.pod.metadata.name, namespace: w.pod.metadata.namespace! } });
       }
+      // status_manager.go: once a terminating pod's containers are gone, delete it for good (grace 0, uid precondition).
+      function deletePod(w: PodWorker) {
+        w.phase = 'deleting';
+        send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+      }
       function killPod(w: PodWorker, p: KubeObject) {
         const grace = Number(p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 30);
         const name = w.pod.spec.containers[0].name;
@@ -294,8 +299,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         } else {
           // Adopted (or never started) pods: their containers stop at once in the model.
           if (w.phase === 'adopted') event(w, 'Normal', 'Killing', `Stopping container ${name}`);
-          w.phase = 'deleting';
-          send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+          deletePod(w);
         }
       }
       // GET /containerLogs/<ns>/<pod>/<container> on :10250, as kube-apiserver's pods/log proxies it.
@@ -386,8 +390,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             // An adopted pod's sandbox is learned from its container.
             w.sandboxId ??= r.sandboxId;
             if (!w.sandboxId) {
-              w.phase = 'deleting';
-              send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+              deletePod(w);
               break;
             }
             w.phase = 'teardown';
@@ -397,8 +400,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             cri(w, { method: 'RemovePodSandbox', sandboxId: w.sandboxId! });
             break;
           case 'RemovePodSandbox':
-            w.phase = 'deleting';
-            send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+            deletePod(w);
             break;
         }
         return { state: s, outputs: out };

@@ -33,6 +33,13 @@ export function rfc3339(unixMs: number): string {
   return new Date(Math.floor(unixMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
 }
 
+/** metav1.MicroTime's JSON form: RFC 3339 with six fractional digits. */
+export function microTime(unixUs: number): string {
+  const iso = new Date(Math.floor(unixUs / 1_000_000) * 1000).toISOString().slice(0, 19);
+  const frac = String(((unixUs % 1_000_000) + 1_000_000) % 1_000_000).padStart(6, '0');
+  return `${iso}.${frac}Z`;
+}
+
 export function parseRfc3339(s: string): number {
   return Date.parse(s);
 }

@@ -23,6 +23,7 @@
  */
 import protobuf from 'protobufjs';
 import descriptors from './k8s-types.json';
+import { microTime, rfc3339 } from '../../objects/meta';
 
 export const PROTOBUF_MAGIC = [0x6b, 0x38, 0x73, 0x00];
 
@@ -93,27 +94,17 @@ function bytesToBase64(b: Uint8Array): string {
   return btoa(s);
 }
 
-function pad(n: number, w: number): string {
-  return String(n).padStart(w, '0');
-}
-
-function rfc3339(seconds: number, micros?: number): string {
-  const d = new Date(seconds * 1000);
-  const base = `${d.getUTCFullYear()}-${pad(d.getUTCMonth() + 1, 2)}-${pad(d.getUTCDate(), 2)}T${pad(d.getUTCHours(), 2)}:${pad(d.getUTCMinutes(), 2)}:${pad(d.getUTCSeconds(), 2)}`;
-  return micros === undefined ? `${base}Z` : `${base}.${pad(micros, 6)}Z`;
-}
-
 const num = (v: unknown): number => (typeof v === 'number' ? v : v && typeof v === 'object' && 'toNumber' in v ? (v as { toNumber(): number }).toNumber() : Number(v ?? 0));
 
 function convert(type: protobuf.Type, msg: Record<string, unknown>): unknown {
   switch (type.fullName) {
     case '.k8s.io.apimachinery.pkg.apis.meta.v1.Time': {
       const s = num(msg['seconds']);
-      return s === 0 ? undefined : rfc3339(s);
+      return s === 0 ? undefined : rfc3339(s * 1000);
     }
     case '.k8s.io.apimachinery.pkg.apis.meta.v1.MicroTime': {
       const s = num(msg['seconds']);
-      return s === 0 ? undefined : rfc3339(s, Math.floor(num(msg['nanos']) / 1000));
+      return s === 0 ? undefined : microTime(s * 1_000_000 + Math.floor(num(msg['nanos']) / 1000));
     }
     case '.k8s.io.apimachinery.pkg.util.intstr.IntOrString':
       return num(msg['type']) === 1 ? String(msg['strVal'] ?? '') : num(msg['intVal']);
