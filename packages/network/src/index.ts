@@ -15,6 +15,8 @@ export * from './iptables/netfilter-walk';
 export * from './iptables/node-rules';
 export * from './iptables/kernel-tables';
 export * from './vxlan/vxlan-encap';
+export * from './vxlan/flow-hash';
+export * from './vxlan/siphash';
 export * from './vxlan/vxlan-network';
 export * from './packet/bytes';
 export * from './packet/checksum';

@@ -14,8 +14,11 @@
  * a real getaddrinfo also asks AAAA), the rest of the TCP/HTTP
  * exchange after the SYN / SYN-ACK. The seed's step 2 says DNS "returns 10.43.0.10"; 10.43.0.10 is
  * the DNS server (kube-dns) — the answer is the api Service's ClusterIP, and that is what we show.
- * Seeded: client ephemeral port, TCP ISNs and timestamps, IP IDs, the VXLAN outer source port hash,
- * statistic draws.
+ * Seeded: client ephemeral port, TCP ISNs and timestamps, IP IDs, statistic draws, and the two
+ * sockets' txhash (the nginx pod's connecting socket for the SYN, the api pod's request sock for the
+ * SYN-ACK) from which flannel.1 derives each VXLAN packet's outer source port: a TCP packet carries its
+ * socket's hash across the veth, so the two directions get unrelated ports (measured by
+ * test/vxlan-flow-hash.test.ts).
  */
 import type { RandomSource } from '../rand';
 import { resolvConf, resolve, k3sSystemServices, type DnsAnswer } from '../dns/coredns';
@@ -30,7 +33,8 @@ import { encodeEthernet, ETH_P_IP } from '../packet/ethernet';
 import { encodeIPv4, IPPROTO_TCP, IPPROTO_UDP } from '../packet/ipv4';
 import { encodeTcp, TCP_ACK, TCP_SYN } from '../packet/tcp';
 import { writePcap, type PcapRecord } from '../packet/pcap';
-import { decapsulate, encapsulate, seededEncapFields, udpFlowSrcPort } from '../vxlan/vxlan-encap';
+import { decapsulate, encapsulate, udpFlowSrcPort } from '../vxlan/vxlan-encap';
+import { seededTxhash } from '../vxlan/flow-hash';
 import { lookupRoute, remoteEntries, towerFleetFlannelNodes, type FlannelEntry, type FlannelNode } from '../vxlan/vxlan-network';
 
 export interface FlowStep {
@@ -137,7 +141,7 @@ export interface Example3Seeded {
   isn: number;
   tsval: number;
   ipId: number;
-  /** the SYN's VXLAN packet: outer UDP source port (else derived from a seeded flow hash) and IP ID */
+  /** the SYN's VXLAN packet: outer UDP source port (else derived from the client socket's seeded txhash) and IP ID */
   udpSourcePort: number;
   outerIpId: number;
   /** the SYN-ACK: ISN and TSval of the api pod, its VXLAN packet's outer UDP source port and IP ID */
@@ -219,11 +223,12 @@ export function podToPod(rng: RandomSource, fixed: Partial<Example3Seeded> = {},
   // 7. flannel.1 encapsulates: inner frame to the remote VtepMAC, TTL decremented by forwarding
   t += 10;
   const inner = encodeEthernet({ dst: remote.vtepMac, src: w1.vtepMac, etherType: ETH_P_IP, payload: synIp(dst, walk.packet.dstPort, 63) });
-  const enc = seededEncapFields(rng);
-  const udpSourcePort = fixed.udpSourcePort ?? udpFlowSrcPort(enc.flowHash);
-  const outerIpId = fixed.outerIpId ?? enc.ipId;
+  // the SYN carries the nginx socket's sk_txhash (set at connect) into worker-1's namespace
+  const txhash = seededTxhash(rng);
+  const udpSourcePort = fixed.udpSourcePort ?? udpFlowSrcPort(txhash);
+  const outerIpId = fixed.outerIpId ?? rng.int(0, 0xffff);
   const outer = encapsulate({ vni: 1, srcVtep: w1.publicIP, dstVtep: remote.publicIP, srcMac: w1.nicMac!, dstMac: remote.nicMac!, inner, udpSrcPort: udpSourcePort, ipId: outerIpId });
-  steps.push({ step: 7, title: `VXLAN encapsulation ${w1.publicIP} → ${remote.publicIP} (VNI 1, UDP 8472)`, node: w1.name, component: 'flannel.1 (vxlan)', atUs: t, flannel: entries, innerFrameHex: toHex(inner), frameHex: toHex(outer), seeded: { ...(fixed.udpSourcePort === undefined ? { flowHash: enc.flowHash } : {}), udpSourcePort, outerIpId } });
+  steps.push({ step: 7, title: `VXLAN encapsulation ${w1.publicIP} → ${remote.publicIP} (VNI 1, UDP 8472)`, node: w1.name, component: 'flannel.1 (vxlan)', atUs: t, flannel: entries, innerFrameHex: toHex(inner), frameHex: toHex(outer), seeded: { ...(fixed.udpSourcePort === undefined ? { txhash } : {}), udpSourcePort, outerIpId } });
 
   // 8. on the node network
   t += 40;
@@ -258,13 +263,14 @@ export function podToPod(rng: RandomSource, fixed: Partial<Example3Seeded> = {},
   const synAck = encodeTcp({ srcPort: walk.packet.dstPort, dstPort: sport, seq: isn2, ack: (isn + 1) >>> 0, flags: TCP_SYN | TCP_ACK, window: linuxInitialWindow(mss - TS_OPTION_BYTES), options: linuxSynOptions(mss, ts2, tsval, wscale), payload: new Uint8Array(0) }, dst, e.clientPod.ip);
   const replyInner = encodeEthernet({ dst: w1.vtepMac, src: w2.vtepMac, etherType: ETH_P_IP, payload: encodeIPv4({ tos: 0, id: ipId2, df: true, ttl: 63, protocol: IPPROTO_TCP, src: dst, dst: e.clientPod.ip, payload: synAck }) });
   walkPacket(rs2, { src: dst, srcPort: walk.packet.dstPort, dst: e.clientPod.ip, dstPort: sport, proto: 'tcp' }, ['PREROUTING', 'FORWARD', 'POSTROUTING'], ctx2);
-  const enc2 = seededEncapFields(rng);
-  const replyUdpSourcePort = fixed.replyUdpSourcePort ?? udpFlowSrcPort(enc2.flowHash);
-  const replyOuterIpId = fixed.replyOuterIpId ?? enc2.ipId;
+  // the SYN-ACK carries the api pod's request sock txhash (tcp_conn_request: net_tx_rndhash)
+  const replyTxhash = seededTxhash(rng);
+  const replyUdpSourcePort = fixed.replyUdpSourcePort ?? udpFlowSrcPort(replyTxhash);
+  const replyOuterIpId = fixed.replyOuterIpId ?? rng.int(0, 0xffff);
   const replyOuter = encapsulate({ vni: 1, srcVtep: w2.publicIP, dstVtep: w1.publicIP, srcMac: w2.nicMac!, dstMac: w1.nicMac!, inner: replyInner, udpSrcPort: replyUdpSourcePort, ipId: replyOuterIpId });
   records.push({ timeUs: t, frame: replyOuter });
   const back = walkPacket(rs1, { src: dst, srcPort: walk.packet.dstPort, dst: e.clientPod.ip, dstPort: sport, proto: 'tcp' }, ['PREROUTING', 'FORWARD', 'POSTROUTING'], ctx1);
-  steps.push({ step: 13, title: `api replies; conntrack on ${w1.name} rewrites the source to ${back.packet.src}:${back.packet.srcPort}`, node: w2.name, component: 'api pod → conntrack', atUs: t, hits: back.hits, conntrack: back.conntrack ? Conntrack.format(back.conntrack) : '', frameHex: toHex(replyOuter), seeded: { isn: isn2, tsval: ts2, ...(fixed.replyUdpSourcePort === undefined ? { flowHash: enc2.flowHash } : {}), udpSourcePort: replyUdpSourcePort, outerIpId: replyOuterIpId } });
+  steps.push({ step: 13, title: `api replies; conntrack on ${w1.name} rewrites the source to ${back.packet.src}:${back.packet.srcPort}`, node: w2.name, component: 'api pod → conntrack', atUs: t, hits: back.hits, conntrack: back.conntrack ? Conntrack.format(back.conntrack) : '', frameHex: toHex(replyOuter), seeded: { isn: isn2, tsval: ts2, ...(fixed.replyUdpSourcePort === undefined ? { txhash: replyTxhash } : {}), udpSourcePort: replyUdpSourcePort, outerIpId: replyOuterIpId } });
 
   return { steps, pcap: writePcap(records), records, restoreText };
 }

@@ -43,11 +43,13 @@ describe('encapsulate', () => {
     expect(ecnEncapsulate(0, 0x03)).toBe(0x02);
     expect(ecnEncapsulate(0, 0xb8)).toBe(0);
   });
-  it('udp_flow_src_port maps hashes into [32768, 61000)', () => {
+  it('udp_flow_src_port maps hashes into [32768, 60999) (ip_local_port_range "32768 60999", the high end never chosen)', () => {
     expect(udpFlowSrcPort(0)).toBe(32768);
-    // hash 0x00010000: h ^= h << 16 → 0x00010000; port = (0x10000 * 28232) >> 32 + 32768
+    // hash 0x00010000: h ^= h << 16 → 0x00010000; port = (0x10000 * 28231) >> 32 + 32768
     expect(udpFlowSrcPort(0x00010000)).toBe(32768);
-    expect(udpFlowSrcPort(0x80000000)).toBe(32768 + 14116);
+    // 0x80000000 << 16 is 0 in 32 bits; (0x80000000 * 28231) >> 32 = 14115
+    expect(udpFlowSrcPort(0x80000000)).toBe(32768 + 14115);
+    expect(udpFlowSrcPort(0x0000ffff)).toBe(60998); // h ^ h << 16 = 0xffffffff: the top of the range
   });
   it('errors name the field', () => {
     expect(() => encapsulate({ vni: 1 << 24, srcVtep: '10.89.97.202', dstVtep: '10.89.97.203', srcMac: '52:54:00:61:97:ca', dstMac: '52:54:00:61:97:cb', inner: innerPing(), udpSrcPort: 1, ipId: 0 })).toThrow('vni: Invalid value: 16777216');
@@ -76,7 +78,7 @@ describe('properties', () => {
   it('source ports stay in the local port range', () => {
     fc.assert(fc.property(fc.nat(0xffffffff), (h) => {
       const p = udpFlowSrcPort(h);
-      return p >= 32768 && p < 61000;
+      return p >= 32768 && p < 60999;
     }));
   });
 });

@@ -1,14 +1,17 @@
 /**
  * Models: what a Linux vxlan device (flannel.1) puts on the underlay for one inner frame, and how
- * the receiving node takes it apart.
+ * the receiving node takes it apart. The outer UDP source port is udp_flow_src_port over the
+ * netns's ip_local_port_range (flannel sets no IFLA_VXLAN_PORT_RANGE: `srcport 0 0`) of the inner
+ * packet's skb hash — its socket's sk_txhash, or the flow dissector's siphash keyed with the
+ * boot-random hashrnd (./flow-hash.ts): both are seeded parameters, the rest is exact.
  * Follows: linux drivers/net/vxlan/vxlan_core.c (vxlan_xmit_one, vxlan_build_skb, vxlan_rcv),
- * include/net/udp.h (udp_flow_src_port), include/net/inet_ecn.h (INET_ECN_encapsulate),
+ * include/net/udp.h (udp_flow_src_port), net/ipv4/inet_connection_sock.c
+ * (inet_get_local_port_range), include/net/inet_ecn.h (INET_ECN_encapsulate),
  * net/ipv4/udp_tunnel_core.c (udp_tunnel_xmit_skb: UDP checksum computed unless
  * VXLAN_F_UDP_ZERO_CSUM_TX, which flannel never sets); RFC 7348 for the header.
- * Leaves out: the flow hash itself (skb_get_hash is keyed with a per-boot random secret, so the
- * outer source port cannot be reproduced; we take the 32-bit hash as a seeded parameter and apply
- * the kernel's formula), the IP ID generator (ip_select_ident, also keyed: a seeded parameter),
- * GBP, IPv6 underlay, offloads.
+ * Leaves out: the IP ID generator (ip_select_ident, keyed with another boot secret: a seeded
+ * parameter), udp_flow_src_port's jhash-of-MACs fallback (unreachable: __skb_get_hash_net never
+ * yields 0), GBP, IPv6 underlay, offloads.
  */
 import { FieldError } from '../errors';
 import type { RandomSource } from '../rand';
@@ -16,17 +19,22 @@ import { concat, parseIp4, parseMac, put16, u16, u32 } from '../packet/bytes';
 import { decodeEthernet, encodeEthernet, ETH_P_IP } from '../packet/ethernet';
 import { decodeIPv4, encodeIPv4, IPPROTO_UDP } from '../packet/ipv4';
 import { decodeUdp, encodeUdp } from '../packet/udp';
+import { skbGetHash, type Hashrnd } from './flow-hash';
 
 export const VXLAN_PORT_LINUX = 8472;
 export const VXLAN_HEADER_LEN = 8;
 /** outer Ethernet 14 + IPv4 20 + UDP 8 + VXLAN 8 */
 export const VXLAN_OVERHEAD = 50;
-/** net.ipv4.ip_local_port_range default "32768 60999"; udp_flow_src_port uses [low, high+1). */
-export const LOCAL_PORT_RANGE = { min: 32768, max: 61000 };
+/**
+ * net.ipv4.ip_local_port_range's default "32768 60999", as inet_get_local_port_range returns it.
+ * udp_flow_src_port scales into [min, max): the high value itself is never chosen (measured by
+ * test/vxlan-flow-hash.test.ts: with "40000 40002" the kernel only ever picks 40000 and 40001).
+ */
+export const LOCAL_PORT_RANGE = { min: 32768, max: 60999 };
 
 /**
- * udp_flow_src_port: hash ^= hash << 16; port = ((u64)hash * (max - min)) >> 32) + min.
- * `hash` is the inner flow's skb hash (a 32-bit value the kernel derives with a secret key).
+ * udp_flow_src_port: hash ^= hash << 16; port = ((u64)hash * (max - min)) >> 32) + min, with min and
+ * max the two numbers of ip_local_port_range. `hash` is the inner packet's skb hash.
  */
 export function udpFlowSrcPort(hash: number, min = LOCAL_PORT_RANGE.min, max = LOCAL_PORT_RANGE.max): number {
   let h = hash >>> 0;
@@ -60,14 +68,33 @@ export interface EncapParams {
   dstMac: string;
   /** the inner Ethernet frame (dst = remote VtepMAC, src = local flannel.1 MAC) */
   inner: Uint8Array;
-  /** seeded: the outer UDP source port, or the flow hash it is derived from */
+  /**
+   * The outer UDP source port, in this order: `udpSrcPort` as given; else udp_flow_src_port of
+   * `flowHash`, the skb hash the inner packet already carries (its socket's sk_txhash — see
+   * seededTxhash); else of the flow dissector's hash of the inner frame keyed with `hashrnd`, the
+   * sending node's boot secret (seededHashrnd).
+   */
   udpSrcPort?: number;
   flowHash?: number;
+  hashrnd?: Hashrnd;
+  /** the sending node's ip_local_port_range (default 32768 60999) */
+  portRange?: { min: number; max: number };
   /** seeded: the outer IPv4 identification */
   ipId: number;
   dstPort?: number;
   ttl?: number;
   tos?: number;
+}
+
+/** The outer UDP source port flannel.1 picks for `inner` (see EncapParams.udpSrcPort). */
+export function vxlanSrcPort(p: Pick<EncapParams, 'inner' | 'udpSrcPort' | 'flowHash' | 'hashrnd' | 'portRange'>): number {
+  if (p.udpSrcPort !== undefined) return p.udpSrcPort;
+  const { min, max } = p.portRange ?? LOCAL_PORT_RANGE;
+  if (!Number.isInteger(min) || !Number.isInteger(max) || min < 1 || max > 65535 || min > max) throw new FieldError('portRange', `${min} ${max}`, 'must be two ports, the first not above the second');
+  if (p.flowHash) return udpFlowSrcPort(p.flowHash, min, max);
+  if (p.hashrnd) return udpFlowSrcPort(skbGetHash(p.inner, { hashrnd: p.hashrnd }), min, max);
+  if (p.flowHash !== undefined) return udpFlowSrcPort(p.flowHash, min, max);
+  throw new FieldError('udpSrcPort', '', 'one of udpSrcPort, flowHash or hashrnd is required', 'Required value');
 }
 
 export function encapsulate(p: EncapParams): Uint8Array {
@@ -76,8 +103,7 @@ export function encapsulate(p: EncapParams): Uint8Array {
   parseMac(p.srcMac, 'srcMac');
   parseMac(p.dstMac, 'dstMac');
   if (p.inner.length < 14) throw new FieldError('inner', p.inner.length, 'inner frame shorter than an Ethernet header');
-  const srcPort = p.udpSrcPort ?? (p.flowHash !== undefined ? udpFlowSrcPort(p.flowHash) : undefined);
-  if (srcPort === undefined) throw new FieldError('udpSrcPort', '', 'either udpSrcPort or flowHash is required', 'Required value');
+  const srcPort = vxlanSrcPort(p);
   let innerTos = 0;
   if (u16(p.inner, 12) === ETH_P_IP && p.inner.length >= 16) innerTos = p.inner[15]!;
   const payload = concat(vxlanHeader(p.vni), p.inner);
@@ -86,7 +112,10 @@ export function encapsulate(p: EncapParams): Uint8Array {
   return encodeEthernet({ dst: p.dstMac, src: p.srcMac, etherType: ETH_P_IP, payload: ip });
 }
 
-/** Seeded draws for the two fields a real kernel randomises. */
+/**
+ * Seeded draws for an outer header: a random skb hash (as a socket's sk_txhash is; for a packet
+ * without a socket hash, pass `hashrnd` to encapsulate instead) and the outer IPv4 ID.
+ */
 export function seededEncapFields(rng: RandomSource): { flowHash: number; ipId: number } {
   const hi = rng.int(0, 0xffff);
   const lo = rng.int(0, 0xffff);

@@ -101,4 +101,20 @@ describe('lab vxlan', () => {
     expect(bad.code).toBe(2);
     expect(bad.stderr).toContain('--src-mac: Invalid value: "zz"');
   });
+
+  it("without --udp-src-port the port is the kernel's flow hash of the inner frame: a reply's frame gets the same port, another flow another", () => {
+    // Inner UDP datagrams 10.42.1.5:40000 → 10.42.2.8:53 and back (IPv4 header checksum left 0: the dissector ignores it).
+    const udp = (src: string, dst: string, sport: number, dport: number) => '2e6b1a0000cb2e6b1a0000ca0800' + '4500001c00004000401100' + '00' + src + dst + sport.toString(16).padStart(4, '0') + dport.toString(16).padStart(4, '0') + '00080000';
+    const port = (inner: string, seed = '1') => {
+      const r = lab('vxlan', 'encap', '--src-vtep', '10.89.97.202', '--dst-vtep', '10.89.97.203', '--src-mac', '52:54:00:61:97:ca', '--dst-mac', '52:54:00:61:97:cb', '--inner', inner, '--seed', seed, '-o', 'json');
+      expect(r.code).toBe(0);
+      return JSON.parse(r.stdout).udpSrcPort as number;
+    };
+    const fwd = port(udp('0a2a0105', '0a2a0208', 40000, 53));
+    expect(fwd).toBeGreaterThanOrEqual(32768);
+    expect(fwd).toBeLessThan(61000);
+    expect(port(udp('0a2a0208', '0a2a0105', 53, 40000))).toBe(fwd);
+    expect(port(udp('0a2a0105', '0a2a0208', 40001, 53))).not.toBe(fwd);
+    expect(port(udp('0a2a0105', '0a2a0208', 40000, 53), '2')).not.toBe(fwd);
+  });
 });

@@ -2,8 +2,11 @@
  * `lab vxlan encap --vni 1 --src-vtep IP --dst-vtep IP --src-mac MAC --dst-mac MAC --inner HEX
  *   [--udp-src-port N | --seed N] [--ip-id N] -o hex|json` prints the full outer frame a Linux
  * flannel.1 would put on the node network; `lab vxlan decap --frame HEX` takes one apart.
+ * Without --udp-src-port the outer source port is the kernel's: udp_flow_src_port over the flow
+ * hash of the inner frame (skb_get_hash: siphash of its flow keys with the boot key `hashrnd`,
+ * seeded here), as for a packet that carries no socket hash (a forwarded UDP datagram).
  */
-import { decapsulate, encapsulate, FieldError, fromHex, seededEncapFields, toHex, udpFlowSrcPort } from '@kubelab/network';
+import { decapsulate, encapsulate, FieldError, fromHex, seededEncapFields, seededHashrnd, toHex, vxlanSrcPort } from '@kubelab/network';
 import { RngStreams } from '../../kernel/rng';
 import { CliError, emit, intArg, outputOption, type RegisterCommand } from '../io';
 
@@ -32,10 +35,13 @@ export const register: RegisterCommand = (program) => {
     .option('--dst-port <n>', 'VXLAN UDP port (Linux default 8472)', intArg('--dst-port', 1, 65535), 8472)
     .addOption(outputOption(['hex', 'json']).default('hex'))
     .action((o: { vni: number; srcVtep: string; dstVtep: string; srcMac: string; dstMac: string; inner: string; udpSrcPort?: number; ipId?: number; seed: number; dstPort: number; output: string }) => {
-      const seeded = seededEncapFields(new RngStreams(o.seed).stream('network/vxlan'));
-      const udpSrcPort = o.udpSrcPort ?? udpFlowSrcPort(seeded.flowHash);
+      const streams = new RngStreams(o.seed);
+      const seeded = seededEncapFields(streams.stream('network/vxlan'));
+      const hashrnd = seededHashrnd(streams.stream('network/hashrnd'));
+      const inner = wrap(() => fromHex(o.inner, '--inner'));
+      const udpSrcPort = wrap(() => vxlanSrcPort({ inner, ...(o.udpSrcPort !== undefined ? { udpSrcPort: o.udpSrcPort } : { hashrnd }) }));
       const ipId = o.ipId ?? seeded.ipId;
-      const frame = wrap(() => encapsulate({ vni: o.vni, srcVtep: o.srcVtep, dstVtep: o.dstVtep, srcMac: o.srcMac, dstMac: o.dstMac, inner: fromHex(o.inner, '--inner'), udpSrcPort, ipId, dstPort: o.dstPort }));
+      const frame = wrap(() => encapsulate({ vni: o.vni, srcVtep: o.srcVtep, dstVtep: o.dstVtep, srcMac: o.srcMac, dstMac: o.dstMac, inner, udpSrcPort, ipId, dstPort: o.dstPort }));
       if (o.output === 'hex') process.stdout.write(toHex(frame) + '\n');
       else emit('json', { frame: toHex(frame), length: frame.length, udpSrcPort, ipId, seeded: { udpSrcPort: o.udpSrcPort === undefined, ipId: o.ipId === undefined } }, () => '');
     });
