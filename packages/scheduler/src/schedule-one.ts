@@ -267,6 +267,51 @@ export class Scheduler {
     return c;
   }
 
+  /**
+   * The informers' event handlers (eventhandlers.go addPodToCache / updatePodInCache /
+   * deletePodFromCache): one pod's entry in the cache, as `sync` would leave it had it been handed
+   * this object. `nodeName` places a pod the caller has assumed (bound by it, not yet seen bound).
+   * Returns false, and leaves the pod out, when its node is unknown to the cache.
+   */
+  upsertPod(p: Pod, nodeName: string | undefined = p.spec?.nodeName): boolean {
+    const key = podKey(p);
+    const node = nodeName;
+    const prev = this.cachedPods.get(key);
+    if (prev === p && this.cache.nodeOf(key) === node) return true;
+    const phase = p.status?.phase;
+    if (!node || phase === 'Succeeded' || phase === 'Failed') {
+      this.deletePod(key);
+      return true;
+    }
+    if (!this.cachedNodes.has(node)) {
+      this.deletePod(key);
+      return false;
+    }
+    if (prev) this.cache.removePod(key);
+    this.cache.addPod(p, node);
+    this.cachedPods.set(key, p);
+    return true;
+  }
+
+  /** Removes a pod (by "namespace/name") from the cache. */
+  deletePod(key: string): void {
+    if (!this.cachedPods.has(key)) return;
+    this.cache.removePod(key);
+    this.cachedPods.delete(key);
+  }
+
+  /** updateNodeInCache for a node the cache already has; false (nothing changed) for a new node, which needs a `sync` to take its place in the node order. */
+  updateNode(n: Node): boolean {
+    const name = n.metadata.name ?? '';
+    const prev = this.cachedNodes.get(name);
+    if (!prev) return false;
+    if (prev !== n) {
+      this.cache.updateNode(n);
+      this.cachedNodes.set(name, n);
+    }
+    return true;
+  }
+
   /** ScheduleOne for plain objects: sync the cache, then one scheduling cycle. Binding is the caller's. */
   scheduleOne(snapshot: SnapshotInput, pod: Pod, rand: Rand, opts: ScheduleOptions = {}): ScheduleResult {
     return this.schedulePod(this.sync(snapshot), pod, rand, opts);

@@ -15,7 +15,9 @@
  * structure; there is no concurrent binder).
  */
 import type { Controller, Namespace, Node, Pod, Service } from '../api/types';
+import type { Selector } from '../util/labels';
 import { adoptPodResources } from '../util/pod-resources';
+import { SelectorCounts } from './selector-counts';
 import { newPodInfo, NodeInfo, podKey, type PodInfo } from './types';
 
 export interface ClusterObjects {
@@ -42,6 +44,17 @@ export function zoneKey(node: Node): string {
   return `${region}:\x00:${zone}`;
 }
 
+/** How many SelectorCounts a snapshot keeps (each pod add/remove updates every one). */
+export const MAX_SELECTOR_INDEXES = 32;
+
+function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a ?? {});
+  if (ka.length !== Object.keys(b ?? {}).length) return false;
+  for (const k of ka) if (a![k] !== b?.[k]) return false;
+  return true;
+}
+
 export class ClusterSnapshot {
   private readonly infos = new Map<string, NodeInfo>();
   private readonly zones: string[] = [];
@@ -59,6 +72,8 @@ export class ClusterSnapshot {
   namespaces: Namespace[] = [];
   private affinityCount = 0;
   private antiAffinityCount = 0;
+  /** SelectorCounts by namespace and selector, most recently used last (at most MAX_SELECTOR_INDEXES). */
+  private readonly selectorIndexes = new Map<string, SelectorCounts>();
 
   constructor(objs?: ClusterObjects) {
     if (!objs) return;
@@ -187,6 +202,7 @@ export class ClusterSnapshot {
       return;
     }
     const oldZone = zoneKey(ni.node);
+    if (!sameLabels(ni.node.metadata.labels, node.metadata.labels)) for (const idx of this.selectorIndexes.values()) idx.labelsChanged();
     this.removeImages(ni.node);
     ni.setNode(node);
     this.addImages(node);
@@ -247,6 +263,25 @@ export class ClusterSnapshot {
     }
   }
 
+  /**
+   * Bound pods matching (namespace, selector), per node and per topology value: the numbers
+   * PodTopologySpread's PreScore would count by walking every node's pods.
+   */
+  selectorCounts(selector: Selector, namespace: string): SelectorCounts {
+    const key = `${namespace}\u0000${selector.key}`;
+    let idx = this.selectorIndexes.get(key);
+    if (idx) {
+      this.selectorIndexes.delete(key);
+      this.selectorIndexes.set(key, idx);
+      return idx;
+    }
+    idx = new SelectorCounts(namespace, selector, (name) => this.infos.get(name)?.node);
+    idx.addNodes(this.infos.values());
+    this.selectorIndexes.set(key, idx);
+    if (this.selectorIndexes.size > MAX_SELECTOR_INDEXES) this.selectorIndexes.delete(this.selectorIndexes.keys().next().value!);
+    return idx;
+  }
+
   /** Adds a pod bound to spec.nodeName (or to `nodeName`): the cache's AddPod / AssumePod. */
   addPod(pod: Pod, nodeName = pod.spec.nodeName): PodInfo {
     if (!nodeName) throw new Error(`pod ${podKey(pod)} has no spec.nodeName`);
@@ -258,6 +293,7 @@ export class ClusterSnapshot {
     if (this.podNode.has(pi.key)) throw new Error(`pod ${pi.key} is already bound to ${this.podNode.get(pi.key)}`);
     ni.addPod(pi);
     this.podNode.set(pi.key, nodeName);
+    for (const idx of this.selectorIndexes.values()) if (idx.matches(pi)) idx.change(nodeName, 1);
     if (ni.podsWithAffinity.at(-1) === pi) this.affinityCount++;
     if (ni.podsWithRequiredAntiAffinity.at(-1) === pi) this.antiAffinityCount++;
     return pi;
@@ -269,6 +305,7 @@ export class ClusterSnapshot {
     const ni = this.infos.get(node)!;
     const pi = ni.removePod(key)!;
     this.podNode.delete(key);
+    for (const idx of this.selectorIndexes.values()) if (idx.matches(pi)) idx.change(node, -1);
     if (pi.requiredAffinityTerms.length || pi.requiredAntiAffinityTerms.length || pi.preferredAffinityTerms.length || pi.preferredAntiAffinityTerms.length) this.affinityCount--;
     if (pi.requiredAntiAffinityTerms.length) this.antiAffinityCount--;
     return pi.pod;

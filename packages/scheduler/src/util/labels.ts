@@ -43,6 +43,13 @@ export class Selector {
     );
   }
 
+  private keyText?: string;
+
+  /** A canonical text of the requirements (for memoizing what a selector matches). */
+  get key(): string {
+    return (this.keyText ??= this.nothing ? '!' : JSON.stringify(this.requirements));
+  }
+
   /** selector.Empty(): true when there are no requirements (labels.Nothing() is not empty). */
   empty(): boolean {
     return !this.nothing && this.requirements.length === 0;

@@ -100,7 +100,8 @@ function condition(type: string, status: boolean, reason: string, message: strin
 
 /** One sync of one Deployment against the ReplicaSets it controls. */
 export function syncDeployment(d: KubeObject, ownedIn: KubeObject[], nowIso: string): DeploymentSync {
-  const owned = structuredClone(ownedIn);
+  // Shallow copies: scaleTo below replaces a copy's spec, never the informer's object.
+  const owned = ownedIn.map((r) => ({ ...r }));
   const actions: DeploymentAction[] = [];
   const replicas = Number(d.spec.replicas ?? 1);
   const hash = templateHash(d);

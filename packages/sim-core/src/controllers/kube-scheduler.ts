@@ -26,7 +26,7 @@ import { informerList, newInformer, onInformerInput, startInformer, type Informe
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
 import type { KubeObject } from '../objects/meta';
-import { createScheduler } from '@kubelab/scheduler';
+import { createScheduler, type Scheduler } from '@kubelab/scheduler';
 
 export interface SchedulerConfig {
   apiserver: string;
@@ -59,11 +59,53 @@ export interface SchedulerState {
   unschedulable: string[];
 }
 
-/** The default profile; one instance, its rotating start index restored from state each cycle. */
-const defaultScheduler = createScheduler();
+/**
+ * The scheduler's cache (pkg/scheduler/backend/cache): nodes and the pods that hold resources on
+ * them — assigned pods from the informer, plus the ones this scheduler assumed. It lives beside
+ * the process state, kept in step by the informers' deltas (eventhandlers.go), and is rebuilt
+ * from the state whenever the state object is new (a restored checkpoint), so it never carries
+ * anything the state does not.
+ */
+const caches = new WeakMap<SchedulerState, Scheduler>();
 
 /** Pods the scheduler's cache counts on a node: bound, not finished (terminating pods still hold their resources). */
 const occupies = (p: KubeObject) => !!p.spec?.nodeName && p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed';
+
+/** The full rebuild: every node, every occupying assigned pod, every assumed pod not yet seen bound. */
+function rebuild(s: SchedulerState, sched: Scheduler): void {
+  const placed: KubeObject[] = [];
+  for (const p of informerList(s.assigned)) if (occupies(p)) placed.push(p);
+  for (const [pk, n] of Object.entries(s.assumed)) {
+    if (s.assigned.cache[pk]?.spec?.nodeName) continue;
+    const ap = s.unscheduled.cache[pk];
+    if (ap) placed.push({ ...ap, spec: { ...ap.spec, nodeName: n } });
+  }
+  sched.sync({ nodes: informerList(s.nodes) as never, pods: placed as never });
+}
+
+function cacheOf(s: SchedulerState): Scheduler {
+  let sched = caches.get(s);
+  if (!sched) {
+    sched = createScheduler();
+    rebuild(s, sched);
+    caches.set(s, sched);
+  }
+  return sched;
+}
+
+/** One pod's entry, as `rebuild` would make it. */
+function refreshPod(s: SchedulerState, sched: Scheduler, k: string): void {
+  const a = s.assigned.cache[k];
+  if (a?.spec?.nodeName) {
+    if (occupies(a)) sched.upsertPod(a as never);
+    else sched.deletePod(k);
+    return;
+  }
+  const n = s.assumed[k];
+  const ap = n !== undefined ? s.unscheduled.cache[k] : undefined;
+  if (n !== undefined && ap) sched.upsertPod(ap as never, n);
+  else sched.deletePod(k);
+}
 
 export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState> {
   const ua = config.userAgent;
@@ -102,6 +144,9 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
       }
       let handled = false;
       let clusterChanged = false;
+      const sched = caches.get(s);
+      let nodesAddedOrRemoved = false;
+      const touched = new Set<string>();
       for (const inf of [s.nodes, s.services, s.replicasets, s.assigned, s.unscheduled]) {
         const r = onInformerInput(inf, s.api, input, env);
         if (!r.handled) continue;
@@ -116,6 +161,8 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
             out.push(...narrate(t, 'scheduler.pod-seen', { pod: k, queue: 'activeQ', via: `watch ${s.unscheduled.path}` }));
           }
           if (inf === s.assigned && d.obj.spec?.nodeName) delete s.assumed[k];
+          if (inf === s.assigned || inf === s.unscheduled) touched.add(k);
+          if (inf === s.nodes && sched && (d.type !== 'update' || !sched.updateNode(d.obj as never))) nodesAddedOrRemoved = true;
         }
       }
       if (!handled && input.type === 'message' && input.kind === HTTP_RESPONSE) {
@@ -123,6 +170,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         const k = s.binding[res.stream];
         if (res.conn === s.api.conn && k !== undefined) {
           delete s.binding[res.stream];
+          touched.add(k);
           if (res.status >= 300) delete s.assumed[k];
           else {
             s.scheduled++;
@@ -154,6 +202,10 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
           }
         }
       }
+      if (sched) {
+        if (nodesAddedOrRemoved) rebuild(s, sched);
+        else for (const k of touched) refreshPod(s, sched, k);
+      }
       // A node or an assigned pod changed: unschedulable pods get another try.
       if (clusterChanged && s.unschedulable.length > 0) {
         s.queue.push(...s.unschedulable);
@@ -164,19 +216,14 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         const k = s.queue.shift()!;
         const pod = s.unscheduled.cache[k];
         if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
-        // The scheduler cache: assigned pods from the informer plus the ones we assumed.
-        const placed: KubeObject[] = [];
-        for (const p of informerList(s.assigned)) if (occupies(p)) placed.push(p);
-        for (const [pk, n] of Object.entries(s.assumed)) {
-          if (s.assigned.cache[pk]?.spec?.nodeName) continue;
-          const ap = s.unscheduled.cache[pk];
-          if (ap) placed.push({ ...ap, spec: { ...ap.spec, nodeName: n } });
-        }
-        const nodes = informerList(s.nodes);
+        const sched = cacheOf(s);
+        const snapshot = sched.cache;
+        snapshot.services = informerList(s.services) as never;
+        snapshot.replicaSets = informerList(s.replicasets) as never;
         const traced = s.unscheduled.traces[k];
-        defaultScheduler.nextStartNodeIndex = s.nextStartNodeIndex;
-        const r = defaultScheduler.scheduleOne({ nodes: nodes as never, pods: placed as never, services: informerList(s.services) as never, replicaSets: informerList(s.replicasets) as never }, pod as never, { intn: (n: number) => env.rng.int(0, n - 1) }, { explain: !!traced || nodes.length <= 16 });
-        s.nextStartNodeIndex = defaultScheduler.nextStartNodeIndex;
+        sched.nextStartNodeIndex = s.nextStartNodeIndex;
+        const r = sched.schedulePod(snapshot, pod as never, { intn: (n: number) => env.rng.int(0, n - 1) }, { explain: !!traced || snapshot.numNodes <= 16 });
+        s.nextStartNodeIndex = sched.nextStartNodeIndex;
         const attempt = { pod: k, selected: r.selected, filtered: r.filtered, scores: r.scores, totals: r.totals, weights: r.weights, evaluatedNodes: r.evaluatedNodes, feasibleNodes: r.feasibleNodes, ...(r.message ? { message: r.message } : {}) };
         out.push({ type: 'note', kind: 'scheduler.attempt', data: attempt });
         if (!r.selected) {
@@ -186,6 +233,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
           continue;
         }
         s.assumed[k] = r.selected;
+        refreshPod(s, sched, k);
         const b = request(s.api, 'POST', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, { kind: 'Binding', apiVersion: 'v1', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: r.selected } }, ua);
         s.binding[b.stream] = k;
         out.push(b.output);

@@ -21,10 +21,17 @@ export const BURST_REPLICAS = 500;
 export const SLOW_START_INITIAL_BATCH_SIZE = 1;
 
 export const isPodActive = (p: KubeObject): boolean => p.status?.phase !== 'Succeeded' && p.status?.phase !== 'Failed' && !p.metadata.deletionTimestamp;
-export const isPodReady = (p: KubeObject): boolean => (p.status?.conditions ?? []).some((c: any) => c.type === 'Ready' && c.status === 'True');
+export const isPodReady = (p: KubeObject): boolean => {
+  const conds = p.status?.conditions;
+  if (!conds) return false;
+  for (const c of conds) if (c.type === 'Ready' && c.status === 'True') return true;
+  return false;
+};
 
 export function controllerOf(o: KubeObject): { kind: string; name: string; uid: string } | undefined {
-  return (o.metadata.ownerReferences ?? []).find((r) => r.controller);
+  const refs = o.metadata.ownerReferences;
+  if (refs) for (const r of refs) if (r.controller) return r;
+  return undefined;
 }
 
 /** slowStartBatch's batch sizes for `count` creations: 1, 2, 4, … */
@@ -91,14 +98,27 @@ export interface RsPlan {
 }
 
 export function calculateStatus(rs: KubeObject, pods: KubeObject[]): any {
-  const sel = rs.spec.selector?.matchLabels ?? {};
-  const tl = rs.spec.template?.metadata?.labels ?? {};
-  const active = pods.filter(isPodActive);
+  const labels = [...Object.entries(rs.spec.template?.metadata?.labels ?? {}), ...Object.entries(rs.spec.selector?.matchLabels ?? {})] as [string, string][];
+  let replicas = 0;
+  let fullyLabeled = 0;
+  let ready = 0;
+  for (const p of pods) {
+    if (!isPodActive(p)) continue;
+    replicas++;
+    const l = p.metadata.labels;
+    let full = true;
+    for (const [k, v] of labels) if (l?.[k] !== v) {
+      full = false;
+      break;
+    }
+    if (full) fullyLabeled++;
+    if (isPodReady(p)) ready++;
+  }
   return {
-    replicas: active.length,
-    fullyLabeledReplicas: active.filter((p) => Object.entries(tl).every(([k, v]) => p.metadata.labels?.[k] === v) && Object.entries(sel).every(([k, v]) => p.metadata.labels?.[k] === v)).length,
-    readyReplicas: active.filter(isPodReady).length,
-    availableReplicas: active.filter(isPodReady).length, // minReadySeconds 0
+    replicas,
+    fullyLabeledReplicas: fullyLabeled,
+    readyReplicas: ready,
+    availableReplicas: ready, // minReadySeconds 0
     observedGeneration: rs.metadata.generation ?? 1,
   };
 }

@@ -430,7 +430,8 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
           delete s.streams[res.stream];
           if (what.what === 'status' && res.status === 200) {
             const w = s.workers[what.pod];
-            if (w) w.pod.metadata.resourceVersion = (res.body as KubeObject).metadata?.resourceVersion;
+            // A new object: the informer's copy (shared with every other watcher of the event) stays as it came.
+            if (w) w.pod = { ...w.pod, metadata: { ...w.pod.metadata, resourceVersion: (res.body as KubeObject).metadata?.resourceVersion } };
           }
           if (what.what === 'delete') out.push({ type: 'note', kind: 'kubelet.pod-deleted', data: { pod: what.pod, status: res.status } });
         }

@@ -29,8 +29,13 @@ export interface KubeObject {
 }
 
 /** metav1.Time's JSON form: RFC 3339, UTC, whole seconds. */
+let lastRfc3339: [number, string] = [NaN, ''];
 export function rfc3339(unixMs: number): string {
-  return new Date(Math.floor(unixMs / 1000) * 1000).toISOString().replace('.000Z', 'Z');
+  const sec = Math.floor(unixMs / 1000);
+  if (lastRfc3339[0] === sec) return lastRfc3339[1];
+  const text = new Date(sec * 1000).toISOString().replace('.000Z', 'Z');
+  lastRfc3339 = [sec, text];
+  return text;
 }
 
 /** metav1.MicroTime's JSON form: RFC 3339 with six fractional digits. */

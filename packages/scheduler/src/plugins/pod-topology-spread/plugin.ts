@@ -22,7 +22,7 @@ import { goRound, quo } from '../../util/int64';
 import { getRequiredNodeAffinity } from '../../util/node-affinity';
 import {
   buildDefaultConstraints,
-  countPodsMatchSelector,
+  countNodePodsMatchSelector,
   filterTopologySpreadConstraints,
   LabelHostname,
   matchNodeInclusionPolicies,
@@ -50,6 +50,8 @@ interface PreScoreState {
   ignoredNodes: Set<string>;
   topologyValueToPodCounts: Map<string, number>[];
   topologyNormalizingWeight: number[];
+  /** The snapshot whose SelectorCounts give the per-node counts for the hostname constraint. */
+  snapshot?: ClusterSnapshot;
 }
 
 const MaxInt32 = 2147483647;
@@ -96,7 +98,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       constraints.forEach((c, i) => {
         if (!matchNodeInclusionPolicies(c, pod, node, require)) return;
         const value = node.metadata.labels![c.topologyKey]!;
-        const count = countPodsMatchSelector(ni.pods, c.selector, ns);
+        const count = countNodePodsMatchSelector(ni, c.selector, ns);
         const m = s.tpValueToMatchNum[i]!;
         m.set(value, (m.get(value) ?? 0) + count);
       });
@@ -169,6 +171,20 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     s.topologyNormalizingWeight = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LabelHostname ? filteredNodes.length - s.ignoredNodes.size : topoSize[i]!));
     const require = getRequiredNodeAffinity(pod);
     const ns = pod.metadata.namespace ?? 'default';
+    // Every node counts for every constraint (no key required, no inclusion policy that can
+    // exclude a node): the sums per topology value come from the snapshot's index, the same
+    // numbers as the walk below.
+    if (!requireAllTopologies && constraints.every((c) => c.nodeTaintsPolicy !== 'Honor' && (c.nodeAffinityPolicy !== 'Honor' || require.isEmpty))) {
+      constraints.forEach((c, i) => {
+        const m = s.topologyValueToPodCounts[i]!;
+        if (m.size === 0) return;
+        const counts = snapshot.selectorCounts(c.selector, ns).topologyCounts(c.topologyKey);
+        for (const value of m.keys()) m.set(value, counts.get(value) ?? 0);
+      });
+      s.snapshot = snapshot;
+      state.write(preScoreStateKey, s);
+      return null;
+    }
     for (const ni of allNodes) {
       const node = ni.node;
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(node.metadata.labels, constraints)) continue;
@@ -177,7 +193,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         const value = node.metadata.labels?.[c.topologyKey] ?? '';
         const m = s.topologyValueToPodCounts[i]!;
         if (!m.has(value)) return;
-        m.set(value, m.get(value)! + countPodsMatchSelector(ni.pods, c.selector, ns));
+        m.set(value, m.get(value)! + countNodePodsMatchSelector(ni, c.selector, ns));
       });
     }
     state.write(preScoreStateKey, s);
@@ -191,7 +207,8 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     let score = 0;
     s.constraints.forEach((c, i) => {
       if (!labels || !Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) return;
-      const cnt = c.topologyKey === LabelHostname ? countPodsMatchSelector(ni.pods, c.selector, pod.metadata.namespace ?? 'default') : s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)!;
+      const ns = pod.metadata.namespace ?? 'default';
+      const cnt = c.topologyKey !== LabelHostname ? s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)! : s.snapshot?.get(ni.name) === ni ? (s.snapshot.selectorCounts(c.selector, ns).perNode.get(ni.name) ?? 0) : countNodePodsMatchSelector(ni, c.selector, ns);
       score += scoreForCount(cnt, c.maxSkew, s.topologyNormalizingWeight[i]!);
     });
     return goRound(score);
