@@ -23,7 +23,7 @@ import { fitErrorMessage } from './framework/fit-error';
 import type { NodeToStatus } from './framework/interface';
 import { Framework, FrameworkError } from './framework/runtime';
 import { loadSchedulerConfig, type KubeSchedulerConfiguration, type ResolvedConfig } from './framework/config';
-import { ClusterSnapshot, type ClusterObjects } from './framework/snapshot';
+import { ClusterSnapshot, zoneKey, type ClusterObjects } from './framework/snapshot';
 import { CycleState, isRejected, podKey, type NodeInfo, type Status } from './framework/types';
 import { DefaultSchedulerName } from './framework/default-plugins';
 import { pluginExtensionPoints, registry } from './plugins/registry';
@@ -215,21 +215,25 @@ export class Scheduler {
   sync(objs: SnapshotInput): ClusterSnapshot {
     const c = this.cache;
     const seenNodes = new Set<string>();
+    /** a node changed zone: the snapshot moved it in its node tree, so the tree is put back in the given order */
+    let moved = false;
     for (const n of objs.nodes) {
       const name = n.metadata.name ?? '';
       if (seenNodes.has(name)) continue;
       seenNodes.add(name);
       const prev = this.cachedNodes.get(name);
       if (prev === n) continue;
-      if (prev) c.updateNode(n);
-      else c.addNode(n);
+      if (prev) {
+        if (zoneKey(prev) !== zoneKey(n)) moved = true;
+        c.updateNode(n);
+      } else c.addNode(n);
       this.cachedNodes.set(name, n);
     }
     // The node tree follows the order the nodes are handed in, whatever happened before, so the
     // same objects always give the same walk (a replay or a forked timeline sharing this
     // Scheduler sees what a fresh one would).
     const order = [...seenNodes];
-    if (order.length !== this.nodeOrder.length || order.some((n, i) => n !== this.nodeOrder[i])) {
+    if (moved || order.length !== this.nodeOrder.length || order.some((n, i) => n !== this.nodeOrder[i])) {
       this.nodeOrder = order;
       c.reorderNodes(order);
     }
@@ -300,11 +304,15 @@ export class Scheduler {
     this.cachedPods.delete(key);
   }
 
-  /** updateNodeInCache for a node the cache already has; false (nothing changed) for a new node, which needs a `sync` to take its place in the node order. */
+  /**
+   * updateNodeInCache for a node the cache already has. False, changing nothing, for a new node or
+   * one whose zone changed: those need a `sync` to put the node tree in the order a fresh cache
+   * would have (so a restored checkpoint walks the nodes as the live run did).
+   */
   updateNode(n: Node): boolean {
     const name = n.metadata.name ?? '';
     const prev = this.cachedNodes.get(name);
-    if (!prev) return false;
+    if (!prev || zoneKey(prev) !== zoneKey(n)) return false;
     if (prev !== n) {
       this.cache.updateNode(n);
       this.cachedNodes.set(name, n);
