@@ -6,7 +6,7 @@
  */
 import fc from 'fast-check';
 import { describe, expect, it } from 'vitest';
-import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_EVENT, makeFrontDoor } from '../src/client/front-door';
+import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_END, FRONT_DOOR_WATCH_EVENT, makeFrontDoor } from '../src/client/front-door';
 import { Simulation } from '../src/kernel/simulation';
 import { ms, seconds } from '../src/kernel/time';
 import { ADMIN_CERT } from '../src/scenarios/tower-fleet';
@@ -19,7 +19,7 @@ function lab() {
   let next = 1;
   const call = (method: string, path: string, body?: unknown, conn = 'c1') => {
     const reqId = next++;
-    sim.addInput({ atUs: sim.now, type: 'command', to: CLIENT, kind: 'http', payload: { reqId, realConn: conn, remote: '10.89.97.10:5000', method, path, headers: { Accept: 'application/json', 'Content-Type': 'application/json' }, ...(body !== undefined ? { body } : {}), cert: ADMIN_CERT } });
+    sim.addInput({ atUs: sim.now, type: 'command', to: CLIENT, kind: 'http', payload: { reqId, realConn: conn, remote: '10.89.97.10:5000', method, path, headers: { Accept: 'application/json', 'Content-Type': method === 'PATCH' ? 'application/merge-patch+json' : 'application/json' }, ...(body !== undefined ? { body } : {}), cert: ADMIN_CERT } });
     // Wait for the answer (the controllers share the apiserver, so it can take more than a round trip).
     const find = () => sim.trace.entries.find((e) => e.type === 'note' && e.kind === FRONT_DOOR_RESPONSE && (e.data as { reqId: number }).reqId === reqId);
     let res = undefined as ReturnType<typeof find>;
@@ -71,7 +71,9 @@ describe('kube-apiserver REST semantics', () => {
     expect(gone.status).toBe(200);
     expect(call('GET', `/api/v1/namespaces/default/pods/${name}`).status).toBe(404);
     const evs = events(w.reqId);
-    expect(evs.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    // The final delete (grace 0) is written first, then removed (store.go updateForGracefulDeletionAndFinalizers): a last MODIFIED with deletionGracePeriodSeconds 0.
+    expect(evs.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'MODIFIED', 'DELETED']);
+    expect(evs[4]!.object.metadata.deletionGracePeriodSeconds).toBe(0);
     const rvs = evs.map((e) => Number(e.object.metadata.resourceVersion));
     expect(rvs).toEqual([...rvs].sort((a, b) => a - b));
     expect(new Set(rvs).size).toBe(rvs.length);
@@ -112,6 +114,44 @@ describe('kube-apiserver REST semantics', () => {
     expect(bad.body.message).toBe('Deployment.apps "web" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0');
   });
 
+  it('watch deadlines and bookmarks: BOOKMARK every minute and 2 s before timeoutSeconds, only past the start RV; then the server ends the watch', () => {
+    const { sim, call } = lab();
+    const at = (reqId: number) =>
+      sim.trace.entries
+        .filter((e) => e.type === 'note' && (e.kind === FRONT_DOOR_WATCH_EVENT || e.kind === FRONT_DOOR_WATCH_END) && (e.data as { reqId: number }).reqId === reqId)
+        .map((e) => ({ atS: Math.round(e.t / 1e5) / 10, kind: e.kind, event: (e.data as { event?: { type: string; object: any } }).event }));
+    const list = call('GET', '/api/v1/namespaces/default/configmaps');
+    const rv0 = Number(list.body.metadata.resourceVersion);
+    const t0 = sim.now;
+    // Bookmarks asked for, 130 s: bookmarks at +60 s, +120 s and +128 s; the end at +130 s.
+    const w = call('GET', `/api/v1/namespaces/default/configmaps?allowWatchBookmarks=true&resourceVersion=${rv0}&timeoutSeconds=130&watch=true`, undefined, 'cb');
+    // No bookmarks asked for: none, the same end.
+    const plain = call('GET', `/api/v1/namespaces/default/configmaps?resourceVersion=${rv0}&timeoutSeconds=130&watch=true`, undefined, 'cp');
+    // No timeoutSeconds: minRequestTimeout 1800 s × (1 + rand).
+    const forever = call('GET', `/api/v1/namespaces/default/configmaps?resourceVersion=${rv0}&watch=true`, undefined, 'cf');
+    sim.runFor(seconds(30));
+    const made = call('POST', '/api/v1/namespaces/default/configmaps', { apiVersion: 'v1', kind: 'ConfigMap', metadata: { name: 'bm' }, data: { a: '1' } });
+    expect(made.status).toBe(201);
+    const rv1 = Number(made.body.metadata.resourceVersion);
+    sim.runFor(seconds(110));
+    const evs = at(w.reqId).map((e) => ({ ...e, atS: Math.round((e.atS - t0 / 1e6) * 10) / 10 }));
+    expect(evs.map((e) => e.event?.type ?? 'END')).toEqual(['ADDED', 'BOOKMARK', 'BOOKMARK', 'BOOKMARK', 'END']);
+    const bms = evs.filter((e) => e.event?.type === 'BOOKMARK');
+    for (const b of bms) expect(b.event!.object).toEqual({ apiVersion: 'v1', kind: 'ConfigMap', metadata: { resourceVersion: String(rv1) } });
+    const near = (x: number, want: number) => expect(Math.abs(x - want)).toBeLessThan(0.5);
+    near(bms[0]!.atS, 60);
+    near(bms[1]!.atS, 120);
+    near(bms[2]!.atS, 128);
+    near(evs.at(-1)!.atS, 130);
+    expect(at(plain.reqId).map((e) => e.event?.type ?? 'END')).toEqual(['ADDED', 'END']);
+    expect(at(forever.reqId).map((e) => e.event?.type ?? 'END')).toEqual(['ADDED']);
+    // Its deadline, as the apiserver holds it (running the half hour or more to it would be slow).
+    const api = sim.kernel.process(sim.built.processes.apiserver).state as { watch: { watchers: Record<string, { conn: string; deadlineUs: number }> } };
+    const fw = Object.values(api.watch.watchers).find((x) => x.conn.endsWith('#cf'))!;
+    expect(fw.deadlineUs - t0).toBeGreaterThanOrEqual(1800e6);
+    expect(fw.deadlineUs - t0).toBeLessThan(3600e6 + 1e6);
+  });
+
   it('bad selectors are refused in the apiserver\'s words', () => {
     const { call } = lab();
     const r = call('GET', '/api/v1/pods?fieldSelector=spec.foo%3Dbar');
@@ -128,12 +168,14 @@ describe('property: watch order and replay', () => {
         const rv0 = call('GET', '/api/v1/namespaces/default/pods').body.metadata.resourceVersion;
         const live = call('GET', `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${rv0}&labelSelector=app%3Dweb`, undefined, 'live');
         const names: string[] = [];
+        // Each label patch changes something: a patch that changes nothing is not written (no event).
+        let touches = 0;
         for (const o of ops) {
           if (o === 'create' || names.length === 0) {
             const c = call('POST', '/api/v1/namespaces/default/pods', podBody());
             names.push(c.body.metadata.name);
           } else if (o === 'delete') call('DELETE', `/api/v1/namespaces/default/pods/${names.shift()}`);
-          else call('PATCH', `/api/v1/namespaces/default/pods/${names[0]}`, { metadata: { labels: { app: 'web', touched: 'yes' } } });
+          else call('PATCH', `/api/v1/namespaces/default/pods/${names[0]}`, { metadata: { labels: { app: 'web', touched: String(++touches) } } });
         }
         sim.runFor(ms(50)); // the last watch events arrive after the last response
         const seen = events(live.reqId);

@@ -15,7 +15,7 @@
  * k8s.io/api/apidiscovery/v2/types.go (APIResourceDiscovery: resource, responseKind, scope,
  * singularResource, verbs, shortNames, categories, subresources), endpoints/installer.go
  * (verbs per storage interface, subresources as "<resource>/<sub>").
- * Leaves out: resources the lab does not implement (persistentvolumes, jobs, …): kubectl answers
+ * Leaves out: resources the lab does not implement (jobs, csidrivers, …): kubectl answers
  * `the server doesn't have a resource type` for them, where a real k3s would list them; the
  * k3s CRD groups (helm.cattle.io, k3s.cattle.io, traefik); ETag/304 on discovery.
  */
@@ -46,6 +46,9 @@ export function subresourcesOf(r: ResourceDef): Sub[] {
     case 'nodes':
     case 'namespaces':
     case 'services':
+    case 'persistentvolumeclaims':
+    case 'persistentvolumes':
+    case 'resourcequotas':
       return [status()];
     case 'deployments':
     case 'replicasets':
@@ -61,7 +64,8 @@ export function subresourcesOf(r: ResourceDef): Sub[] {
 
 /** API groups in the order kube-apiserver lists them (the core group is separate, under /api). */
 export function groups(): { name: string; versions: string[] }[] {
-  const order = ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'rbac.authorization.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
+  // pkg/controlplane/apiserver/aggregator.go DefaultGenericAPIServicePriorities: storage.k8s.io (16800) after rbac (17000).
+  const order = ['apps', 'authentication.k8s.io', 'authorization.k8s.io', 'rbac.authorization.k8s.io', 'storage.k8s.io', 'coordination.k8s.io', 'discovery.k8s.io'];
   const present = new Set(RESOURCES.map((r) => r.group).filter((g) => g !== ''));
   return order.filter((g) => present.has(g)).map((g) => ({ name: g, versions: [...new Set(RESOURCES.filter((r) => r.group === g).map((r) => r.version))] }));
 }

@@ -38,12 +38,15 @@ import { AUDIT_NOTE, auditEvent, type AuditContext } from './audit';
 import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from '../node/kubelet-server';
 import { base64ToBytes, decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './protobuf/decode';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
+import { stableStringify } from '../kernel/trace';
+import { goTypeFor, mergePatchBodyError, negotiatePatchType } from './patch';
+import { deletedResponse, deleteOptionsFrom, deleteStrategyFor, IMMORTAL_NAMESPACES, isDryRun, planDelete, planNamespaceDelete, shouldDeleteDuringUpdate, type DeleteOptions, type DeletePlan } from './delete';
 import { defaultDeployment, defaultPodSpec, defaultReplicaSet } from './defaults';
-import { errorText, invalid, invalidStatus, type FieldError } from './validation/field';
+import { errorText, invalid, invalidStatus, notSupported, type FieldError } from './validation/field';
 import { validateDeployment, validateReplicaSet } from './validation/apps';
 import { validatePod } from './validation/core';
 import { parseFieldSelector, parseLabelSelector, SelectorError, matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
-import { appendEvent, newWatchCache, tooOld, watcherMatches, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
+import { appendEvent, bookmarkObject, newWatchCache, nextBookmarkUs, tooOld, watcherMatches, watchTimeoutUs, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
 
 export interface ApiServerConfig {
   /** Process id of the etcd member this server talks to. */
@@ -70,8 +73,29 @@ interface Selectors {
   fields: FieldRequirement[];
 }
 
+/** A delete (or one item of a deletecollection, or an eviction) between its read and its write. */
+interface DeletePending {
+  op: 'delete-read' | 'delete-write';
+  from: string;
+  req: HttpRequest;
+  info: RequestInfo;
+  def: ResourceDef;
+  user: UserInfo;
+  auditID: string;
+  key: string;
+  name: string;
+  options: DeleteOptions;
+  action?: 'update' | 'delete' | 'update-then-delete';
+  object?: KubeObject;
+  eviction?: boolean;
+  collection?: string;
+}
+
 type Pending =
   | { op: 'rbac-load'; resource: string }
+  | { op: 'ns-load' }
+  | DeletePending
+  | { op: 'deletecollection-list'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; options: DeleteOptions; sel: Selectors }
   | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
   | { op: 'rmw-read'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; mutation: Mutation; respondScale?: boolean }
   | { op: 'log-read' | 'log-wait'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; container: string }
@@ -83,6 +107,8 @@ export interface ApiServerState {
   nowMs: number;
   /** Requests between their arrival and their response, for the audit log (by audit ID). */
   audit: Record<string, AuditContext>;
+  /** Warnings for a request's response (by audit ID), sent in its Warning header. */
+  warnings?: Record<string, string[]>;
   conns: Record<string, Connection>;
   pending: Record<string, Pending>;
   rbac: RbacData;
@@ -94,6 +120,10 @@ export interface ApiServerState {
   nextWatch: number;
   /** Trace contexts by object uid (volatile; the lab's stand-in for trace propagation). */
   traces: Record<string, TraceContext>;
+  /** NamespaceLifecycle's namespace informer: phase by namespace name (listed at start, kept from writes). */
+  namespacePhase?: Record<string, string>;
+  /** deletecollection requests in flight: their items' deletes still running, the first error. */
+  collections?: Record<string, { remaining: number; items: KubeObject[]; rev: string; error?: Status }>;
 }
 
 /** Costs of the handler chain, in microseconds. */
@@ -147,8 +177,16 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
           const prefix = listPrefix(def, '');
           out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: prefix, range_end: prefixEnd(prefix) } }));
         }
+        // NamespaceLifecycle admission's namespace informer lists them too.
+        const nsDef = RESOURCES.find((r) => r.resource === 'namespaces')!;
+        const nsReq = `apiserver-${s.nextReq++}`;
+        s.pending[nsReq] = { op: 'ns-load' };
+        s.syncing++;
+        const nsPrefix = listPrefix(nsDef, '');
+        out.push(etcdSend(s, { method: KV_RANGE, reqId: nsReq, request: { key: nsPrefix, range_end: prefixEnd(nsPrefix) } }));
         return { state: s, outputs: out };
       }
+      if (input.type === 'timer' && onWatchTimer(s, input.name, env, out)) return { state: s, outputs: out };
       if (input.type !== 'message') return { state: s, outputs: out };
       const { kind, from } = input;
       if (kind === TCP_SYN) {
@@ -226,7 +264,11 @@ function respond(s: ApiServerState, out: Output[], to: string, req: HttpRequest,
     const watchStart = (r.body as { kind?: string } | undefined)?.kind === 'WatchStream';
     out.push({ type: 'note', kind: AUDIT_NOTE, data: auditEvent(a, auditID, watchStart ? 'ResponseStarted' : 'ResponseComplete', r.status, s.nowMs * 1000 + afterUs, r.body) });
   }
-  const payload: HttpResponse = { conn: req.conn, stream: req.stream, status: r.status, headers: { ...r.headers, 'Audit-Id': auditID }, body: r.body, trace: req.trace };
+  // Warnings collected for the request (k8s.io/apiserver/pkg/warning): `299 - "text"` each, in one Warning header.
+  const warnings = s.warnings?.[auditID];
+  if (warnings) delete s.warnings![auditID];
+  const headers = { ...r.headers, 'Audit-Id': auditID, ...(warnings ? { Warning: warnings.map((w) => `299 - ${JSON.stringify(w)}`).join(', ') } : {}) };
+  const payload: HttpResponse = { conn: req.conn, stream: req.stream, status: r.status, headers, body: r.body, trace: req.trace };
   out.push({ type: 'send', to, kind: HTTP_RESPONSE, payload, afterUs });
   out.push(...narrate(req.trace, 'apiserver.responded', { status: r.status, contentType: r.headers['Content-Type'], auditID, ...(extra as object) }, afterUs));
 }
@@ -377,7 +419,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key }, trace }, chainUs));
   };
   const sub = info.subresource;
-  if (sub && !['status', 'binding', 'scale', 'token', 'eviction', 'log'].includes(sub)) {
+  if (sub && !['status', 'binding', 'scale', 'token', 'eviction', 'log', 'finalize'].includes(sub)) {
     respond(s, out, from, req, statusResponse(notFoundPath()), auditID, chainUs);
     return;
   }
@@ -397,7 +439,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       if (rv > 0) {
-        startWatch(s, base, sel, rv, out, chainUs);
+        startWatch(s, base, sel, rv, out, chainUs, env);
         return;
       }
       // resourceVersion unset or 0: the current state as ADDED events first, then changes.
@@ -421,15 +463,34 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       return;
     }
     case 'patch': {
-      const key = objectKey(def, info.namespace, info.name);
-      const patch = req.body;
-      if (!patch || typeof patch !== 'object') {
-        respond(s, out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json-patch+json, application/merge-patch+json, application/apply-patch+yaml')), auditID, chainUs);
+      // handlers/patch.go: the Content-Type names the patch type (patch.ts negotiatePatchType).
+      const goType = goTypeFor(apiVersionOf(def), def.kind);
+      const pt = negotiatePatchType(req.headers['Content-Type'] ?? req.headers['content-type'], goType !== undefined);
+      if (!pt.ok) {
+        respond(s, out, from, req, statusResponse(pt.status), auditID, chainUs);
         return;
       }
-      if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
-      else if (sub === 'status') rmw(key, { kind: 'merge-patch', patch: { status: (patch as { status?: unknown }).status ?? {} } });
-      else rmw(key, { kind: 'merge-patch', patch });
+      if (sub && sub !== 'status' && sub !== 'scale') {
+        respond(s, out, from, req, statusResponse(methodNotSupported(`${q(def)}/${sub}`, 'patch')), auditID, chainUs);
+        return;
+      }
+      const key = objectKey(def, info.namespace, info.name);
+      const patch = req.body;
+      if (pt.type === 'merge-patch') {
+        // RFC 7386 (rmw.ts mergePatch); a body that is not an object is refused before the read here.
+        const bad = mergePatchBodyError(patch);
+        if (bad) {
+          respond(s, out, from, req, statusResponse(bad), auditID, chainUs);
+          return;
+        }
+        if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
+        else if (sub === 'status') rmw(key, { kind: 'merge-patch', patch: { status: (patch as { status?: unknown }).status ?? {} } });
+        else rmw(key, { kind: 'merge-patch', patch });
+        return;
+      }
+      // Strategic merge patch (the kind's Go struct tags) or RFC 6902 JSON patch: rmw.ts → patch.ts.
+      const kind = pt.type === 'strategic-merge-patch' ? 'strategic-merge-patch' : 'json-patch';
+      rmw(key, { kind, patch, ...(goType ? { goType } : {}), ...(sub === 'status' || sub === 'scale' ? { subresource: sub } : {}), qualified: q(def), objectKind: def.kind, group: def.group }, sub === 'scale');
       return;
     }
     case 'create':
@@ -437,6 +498,19 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const body = req.body as KubeObject | undefined;
       if (!body || typeof body !== 'object' || !body.metadata) {
         respond(s, out, from, req, statusResponse(badRequest('the body of the request was in an unknown format - accepted media types include: application/json, application/yaml, application/vnd.kubernetes.protobuf')), auditID, chainUs);
+        return;
+      }
+      // NamespaceLifecycle admission: nothing new in a namespace that is being terminated.
+      if (info.verb === 'create' && info.namespace && s.namespacePhase?.[info.namespace] === 'Terminating') {
+        const who = body.metadata.name || (body.metadata.generateName as string | undefined) || 'Unknown';
+        const st = forbidden(q(def), who, `unable to create new content in namespace ${info.namespace} because it is being terminated`);
+        st.details = { ...st.details, causes: [{ reason: 'NamespaceTerminating', message: `namespace ${info.namespace} is being terminated`, field: 'metadata.namespace' }] };
+        respond(s, out, from, req, statusResponse(st), auditID, chainUs);
+        return;
+      }
+      if (sub === 'finalize' && info.verb === 'update' && def.resource === 'namespaces') {
+        // namespaces/finalize: the namespace controller hands back spec.finalizers without "kubernetes".
+        rmw(objectKey(def, '', info.name), { kind: 'namespace-finalize', finalizers: ((body as { spec?: { finalizers?: string[] } }).spec?.finalizers ?? []).map(String), ...(body.metadata.resourceVersion ? { resourceVersion: String(body.metadata.resourceVersion) } : {}) });
         return;
       }
       if (sub === 'token' && info.verb === 'create' && def.resource === 'serviceaccounts') {
@@ -452,10 +526,10 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       }
       if (sub === 'eviction' && info.verb === 'create' && def.resource === 'pods') {
         // pods/eviction (pkg/registry/core/pod/storage/eviction.go): no PodDisruptionBudget can
-        // block it here (the lab has none), so it is a graceful delete with the Eviction's
+        // block it here (the lab has none), so it is the store's delete with the Eviction's
         // deleteOptions, answered 201 Success.
-        const grace = (body as { deleteOptions?: { gracePeriodSeconds?: number } }).deleteOptions?.gracePeriodSeconds;
-        rmw(objectKey(def, info.namespace, info.name), { kind: 'graceful-delete', graceSeconds: grace ?? null });
+        const parsed = deleteOptionsFrom((body as { deleteOptions?: unknown }).deleteOptions ?? {}, new URLSearchParams());
+        startDelete(s, { ...base, key: objectKey(def, info.namespace, info.name), name: info.name, options: parsed.ok ? parsed.options : {}, eviction: true }, reqId, out, chainUs);
         return;
       }
       if (sub && sub !== 'binding' && sub !== 'status' && sub !== 'scale') {
@@ -483,16 +557,26 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         respond(s, out, from, req, statusResponse(methodNotSupported(sub === 'binding' ? 'pods/binding' : `${q(def)}/${sub}`, info.verb)), auditID, chainUs);
         return;
       }
-      // fieldValidation=Strict (what kubectl create -f / apply send): fields the kind does not have
-      // are a 400, in the strict JSON decoder's words. Protobuf bodies cannot carry unknown fields.
-      if (query.get('fieldValidation') === 'Strict' && !fromProtobuf) {
-        const unknown = unknownJsonFields(apiVersionOf(def), def.kind, body);
-        if (unknown && unknown.length > 0) {
-          respond(s, out, from, req, statusResponse(badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`)), auditID, chainUs);
-          return;
-        }
+      // fieldValidation (endpoints/handlers/create.go, update.go; rest.go fieldValidation): Strict
+      // (what kubectl create -f / apply send) refuses fields the kind does not have with a 400 in
+      // the strict JSON decoder's words; Warn (the default when the parameter is absent) drops them
+      // and says so in a Warning header, one `unknown field "path"` each; Ignore drops them
+      // silently. Protobuf bodies cannot carry unknown fields.
+      const fieldValidation = query.get('fieldValidation') ?? '';
+      if (!['', 'Ignore', 'Warn', 'Strict'].includes(fieldValidation)) {
+        respond(s, out, from, req, statusResponse(invalidStatus(info.verb === 'create' ? 'CreateOptions' : 'UpdateOptions', 'meta.k8s.io', '', [notSupported('fieldValidation', fieldValidation, ['', 'Ignore', 'Strict', 'Warn'])])), auditID, chainUs);
+        return;
+      }
+      const unknown = fromProtobuf ? undefined : unknownJsonFields(apiVersionOf(def), def.kind, body);
+      if (fieldValidation === 'Strict' && unknown && unknown.length > 0) {
+        respond(s, out, from, req, statusResponse(badRequest(`${def.kind} in version "${def.version}" cannot be handled as a ${def.kind}: strict decoding error: ${unknown.map((f) => `unknown field "${f}"`).join(', ')}`)), auditID, chainUs);
+        return;
       }
       const obj = structuredClone(body);
+      if (unknown && unknown.length > 0) {
+        unknownJsonFields(apiVersionOf(def), def.kind, obj, { prune: true });
+        if (fieldValidation !== 'Ignore') (s.warnings ??= {})[auditID] = unknown.map((f) => `unknown field "${f}"`);
+      }
       obj.apiVersion = apiVersionOf(def);
       obj.kind = def.kind;
       if (def.namespaced) obj.metadata.namespace = info.namespace;
@@ -519,6 +603,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         obj.metadata.uid = env.rng.uuid();
         obj.metadata.creationTimestamp = rfc3339(nowMs);
         if (def.kind === 'Pod') defaultPod(obj);
+        if (def.kind === 'Namespace') prepareNamespaceForCreate(obj);
         if (obj.spec !== undefined && (def.group === 'apps' || def.kind === 'Pod')) obj.metadata.generation = 1;
         // Trace context rides beside the object (like a traceparent header), never inside it: a
         // traced request's object, or one owned by a traced object, carries the owner's trace.
@@ -535,15 +620,34 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       }
       return;
     }
-    case 'delete': {
-      const key = objectKey(def, info.namespace, info.name);
-      const graceText = query.get('gracePeriodSeconds') ?? (req.body as { gracePeriodSeconds?: number } | undefined)?.gracePeriodSeconds;
-      if (def.kind === 'Pod') {
-        rmw(key, { kind: 'graceful-delete', graceSeconds: graceText === undefined || graceText === null ? null : Number(graceText) });
+    case 'delete':
+    case 'deletecollection': {
+      if (sub) {
+        respond(s, out, from, req, statusResponse(methodNotSupported(`${q(def)}/${sub}`, info.verb)), auditID, chainUs);
         return;
       }
-      s.pending[reqId] = { op: 'delete', ...base, key };
-      out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'GREATER', mod_revision: 0 }], success: [{ request_range: { key } }, { request_delete_range: { key } }], failure: [] }, trace }, chainUs));
+      // NamespaceLifecycle admission: the immortal namespaces are never deleted.
+      if (def.resource === 'namespaces' && IMMORTAL_NAMESPACES.includes(info.name)) {
+        respond(s, out, from, req, statusResponse(forbidden('namespaces', info.name, 'this namespace may not be deleted')), auditID, chainUs);
+        return;
+      }
+      // DeleteOptions: from the body when there is one, otherwise from the query.
+      const parsed = deleteOptionsFrom(req.body, query);
+      if (!parsed.ok) {
+        respond(s, out, from, req, statusResponse(badRequest(parsed.message)), auditID, chainUs);
+        return;
+      }
+      if (info.verb === 'deletecollection') {
+        if (!def.verbs.includes('deletecollection')) {
+          respond(s, out, from, req, statusResponse(methodNotSupported(q(def), 'deletecollection')), auditID, chainUs);
+          return;
+        }
+        const prefix = listPrefix(def, info.namespace);
+        s.pending[reqId] = { op: 'deletecollection-list', ...base, options: parsed.options, sel };
+        out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: prefix, range_end: prefixEnd(prefix) }, trace }, chainUs));
+        return;
+      }
+      startDelete(s, { ...base, key: objectKey(def, info.namespace, info.name), name: info.name, options: parsed.options }, reqId, out, chainUs);
       return;
     }
     default:
@@ -551,7 +655,17 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
   }
 }
 
-function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; auditID: string }, sel: Selectors, rv: number, out: Output[], afterUs: number): void {
+/** Store.Delete begins with a read of the object. */
+function startDelete(s: ApiServerState, p: Omit<DeletePending, 'op'>, reqId: string, out: Output[], afterUs: number): void {
+  s.pending[reqId] = { op: 'delete-read', ...p };
+  out.push(etcdSend(s, { method: KV_RANGE, reqId, request: { key: p.key }, trace: p.req.trace }, afterUs));
+}
+
+function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; auditID: string }, sel: Selectors, rv: number, out: Output[], afterUs: number, env: StepEnv): void {
+  const q = new URLSearchParams(p.req.path.split('?')[1] ?? '');
+  const timeoutText = q.get('timeoutSeconds');
+  const timeoutUs = watchTimeoutUs(timeoutText !== null && /^-?\d+$/.test(timeoutText) ? Number(timeoutText) : undefined, () => env.rng.float());
+  const bookmarks = q.get('allowWatchBookmarks') === 'true';
   const w: Watcher = {
     id: `w${String(s.nextWatch++).padStart(6, '0')}`,
     client: p.from,
@@ -563,6 +677,9 @@ function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info
     labels: sel.labels,
     fields: sel.fields,
     table: wantsTable(p.req.headers['Accept']),
+    startRv: rv,
+    deadlineUs: env.now + afterUs + timeoutUs,
+    ...(bookmarks ? { bookmarks: true } : {}),
   };
   out.push({ type: 'send', to: p.from, kind: HTTP_RESPONSE, afterUs, payload: { conn: p.req.conn, stream: p.req.stream, status: 200, headers: { 'Content-Type': 'application/json', 'Audit-Id': p.auditID, 'Transfer-Encoding': 'chunked' }, body: { kind: 'WatchStream' }, trace: p.req.trace } satisfies HttpResponse });
   if (rv < s.watch.floor) {
@@ -571,6 +688,38 @@ function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info
   }
   for (const e of s.watch.events) if (e.rv > rv && watcherMatches(w, e)) sendWatchEvent(s, w, e.type, e.object, out, afterUs);
   s.watch.watchers[w.id] = w;
+  out.push({ type: 'timer', name: `watch-deadline:${w.id}`, afterUs: w.deadlineUs! - env.now });
+  if (w.bookmarks) {
+    const next = nextBookmarkUs(env.now + afterUs, w.deadlineUs);
+    if (next !== undefined) out.push({ type: 'timer', name: `watch-bookmark:${w.id}`, afterUs: next - env.now });
+  }
+}
+
+/**
+ * The watch timers: at the deadline the server ends the stream (the client sees it close); a
+ * bookmark timer sends the resource's last resourceVersion if it is past the watch's start, and
+ * sets the next one.
+ */
+function onWatchTimer(s: ApiServerState, name: string, env: StepEnv, out: Output[]): boolean {
+  const m = /^watch-(deadline|bookmark):(.+)$/.exec(name);
+  if (!m) return false;
+  const w = s.watch.watchers[m[2]!];
+  if (!w) return true;
+  if (m[1] === 'deadline') {
+    delete s.watch.watchers[w.id];
+    out.push({ type: 'send', to: w.client, kind: HTTP_CANCEL, payload: { conn: w.conn, stream: w.stream } satisfies HttpCancel });
+    return true;
+  }
+  const rv = s.watch.lastRv?.[w.resource] ?? s.watch.floor;
+  if (rv > (w.startRv ?? 0)) {
+    const [group, resource] = w.resource.split('/') as [string, string];
+    const def = RESOURCES.find((d) => d.group === group && d.resource === resource);
+    const apiVersion = def ? apiVersionOf(def) : 'v1';
+    out.push({ type: 'send', to: w.client, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'BOOKMARK', object: bookmarkObject(apiVersion, w.kind, rv) } } satisfies WatchEventMessage });
+  }
+  const next = nextBookmarkUs(env.now, w.deadlineUs);
+  if (next !== undefined && next > env.now) out.push({ type: 'timer', name: `watch-bookmark:${w.id}`, afterUs: next - env.now });
+  return true;
 }
 
 function sendWatchEvent(s: ApiServerState, w: Watcher, type: WatchType | 'ERROR', object: KubeObject, out: Output[], afterUs = 0): void {
@@ -599,6 +748,19 @@ function inheritedTrace(s: ApiServerState, obj: KubeObject): TraceContext | unde
     if (t) return t;
   }
   return undefined;
+}
+
+/**
+ * SetDefaults_Namespace (the kubernetes.io/metadata.name label) and the namespace strategy's
+ * PrepareForCreate (pkg/registry/core/namespace/strategy.go): phase Active, and the "kubernetes"
+ * finalizer that the namespace controller removes once the namespace is empty.
+ */
+function prepareNamespaceForCreate(obj: KubeObject): void {
+  obj.metadata.labels = { ...(obj.metadata.labels ?? {}), 'kubernetes.io/metadata.name': obj.metadata.name };
+  const fins = ((obj.spec?.finalizers as string[] | undefined) ?? []).slice();
+  if (!fins.includes('kubernetes')) fins.push('kubernetes');
+  obj.spec = { ...(obj.spec ?? {}), finalizers: fins };
+  obj.status = { phase: 'Active' };
 }
 
 function defaultObject(kind: string, obj: KubeObject): void {
@@ -631,6 +793,10 @@ function defaultedFields(kind: string, before: KubeObject, after: KubeObject): s
 
 /** Log a committed write and tell every matching watcher (in watcher order). */
 function publish(s: ApiServerState, def: ResourceDef, type: WatchType, object: KubeObject, rv: number, out: Output[]): void {
+  if (def.resource === 'namespaces' && s.namespacePhase) {
+    if (type === 'DELETED') delete s.namespacePhase[object.metadata.name];
+    else s.namespacePhase[object.metadata.name] = String(object.status?.phase ?? 'Active');
+  }
   const e: WatchEvent = { rv, type, resource: `${def.group}/${def.resource}`, namespace: object.metadata.namespace ?? '', kind: def.kind, object };
   appendEvent(s.watch, e);
   for (const id of Object.keys(s.watch.watchers).sort()) {
@@ -658,14 +824,33 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     s.rbac[field] = ((r.response?.kvs ?? []) as KeyValue[]).map((kv) => JSON.parse(kv.value));
     s.syncing--;
     s.watch.floor = Math.max(s.watch.floor, r.header?.revision ?? 0);
-    if (s.syncing === 0) {
-      out.push({ type: 'note', kind: 'apiserver.ready', data: { rbac: { clusterRoles: s.rbac.clusterRoles.length, clusterRoleBindings: s.rbac.clusterRoleBindings.length, roles: s.rbac.roles.length, roleBindings: s.rbac.roleBindings.length } } });
-      const waiting = s.waiting;
-      s.waiting = [];
-      for (const w of waiting) handleRequest(s, w.from, w.req, env, out);
-    }
+    serveWhenSynced(s, env, out);
     return;
   }
+  if (p.op === 'ns-load') {
+    s.namespacePhase = {};
+    for (const kv of (r.response?.kvs ?? []) as KeyValue[]) {
+      const ns = JSON.parse(kv.value) as KubeObject;
+      s.namespacePhase[ns.metadata.name] = String(ns.status?.phase ?? 'Active');
+    }
+    s.syncing--;
+    s.watch.floor = Math.max(s.watch.floor, r.header?.revision ?? 0);
+    serveWhenSynced(s, env, out);
+    return;
+  }
+  onEtcdReplyForRequest(s, p, r, env, out);
+}
+
+/** Once every informer has listed, the server serves the requests that waited. */
+function serveWhenSynced(s: ApiServerState, env: StepEnv, out: Output[]): void {
+  if (s.syncing !== 0) return;
+  out.push({ type: 'note', kind: 'apiserver.ready', data: { rbac: { clusterRoles: s.rbac.clusterRoles.length, clusterRoleBindings: s.rbac.clusterRoleBindings.length, roles: s.rbac.roles.length, roleBindings: s.rbac.roleBindings.length } } });
+  const waiting = s.waiting;
+  s.waiting = [];
+  for (const w of waiting) handleRequest(s, w.from, w.req, env, out);
+}
+
+function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rbac-load' } | { op: 'ns-load' }>, r: EtcdReply, env: StepEnv, out: Output[]): void {
   const nowMs = calendarMs(env.epochMs, env.now);
   const q = qualified(p.def);
   if (r.error) {
@@ -731,7 +916,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const items = ((r.response?.kvs ?? []) as KeyValue[]).map(decodeKv);
       const w = { from: p.from, req: p.req, info: p.info, def: p.def, auditID: p.auditID };
       const before = out.length;
-      startWatch(s, w, sel, Number(rev), out, APISERVER_COSTS.responseBaseUs);
+      startWatch(s, w, sel, Number(rev), out, APISERVER_COSTS.responseBaseUs, env);
       // startWatch sent the 200 and any events after `rev`; the current objects go first, as ADDED.
       const watcher = Object.values(s.watch.watchers).find((x) => x.conn === p.req.conn && x.stream === p.req.stream);
       if (watcher) {
@@ -762,7 +947,7 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         obj.metadata.resourceVersion = rev;
         publish(s, p.def, p.deleting ? 'DELETED' : 'MODIFIED', obj, Number(rev), out);
         if (p.info.subresource === 'binding' || p.info.subresource === 'eviction') respond(s, out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
-        else respond(s, out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
+        else respond(s, out, p.from, p.req, json(200, p.respondScale ? scaleOf(obj) : p.deleting ? deletedResponse(p.def.group, p.def.resource, obj) : obj), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
       // The read, or a write whose compare failed: GuaranteedUpdate retries with the object the
@@ -776,7 +961,8 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       const current = decodeKv(kv);
       const m = applyMutation(current, p.mutation, nowMs);
       if (!m.ok) {
-        const st = m.code === 409 ? conflict(p.mutation.kind === 'binding' ? 'pods/binding' : q, p.info.name, m.message) : ({ ...badRequest(`${p.def.kind}${p.def.group ? '.' + p.def.group : ''} "${p.info.name}" is invalid: ${m.message}`), code: m.code, reason: m.code === 422 ? 'Invalid' : 'BadRequest' } as Status);
+        // A mutation that knows upstream's whole Status (a patch's errors) gives it; the rest are worded here.
+        const st = m.status ?? (m.code === 409 ? conflict(p.mutation.kind === 'binding' ? 'pods/binding' : q, p.info.name, m.message) : ({ ...badRequest(`${p.def.kind}${p.def.group ? '.' + p.def.group : ''} "${p.info.name}" is invalid: ${m.message}`), code: m.code, reason: m.code === 422 ? 'Invalid' : 'BadRequest' } as Status));
         respond(s, out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;
       }
@@ -786,9 +972,14 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
         return;
       }
       const reqId = `${p.auditID}/${s.nextReq++}`;
-      const deleting = m.delete === true;
+      const deleting = m.delete === true || shouldDeleteDuringUpdate(current, m.object, p.def.resource === 'namespaces');
       const obj = m.object;
       if (!deleting && p.mutation.kind !== 'status' && JSON.stringify(obj.spec) !== JSON.stringify(current.spec) && obj.metadata.generation !== undefined) obj.metadata.generation = Number(obj.metadata.generation) + 1;
+      if (!deleting && (p.mutation.kind === 'merge-patch' || p.mutation.kind === 'strategic-merge-patch' || p.mutation.kind === 'json-patch') && stableStringify(obj) === stableStringify(current)) {
+        // GuaranteedUpdate: a patch that changes nothing is not written (no new resourceVersion, no event).
+        respond(s, out, p.from, p.req, json(200, p.respondScale ? scaleOf(current) : current), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
       s.pending[reqId] = { op: 'rmw-write', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: p.key, object: obj, deleting, mutation: p.mutation, ...(p.respondScale ? { respondScale: true } : {}) };
       const success = deleting ? [{ request_delete_range: { key: p.key } }] : [{ request_put: { key: p.key, value: encodeForStorage(obj) } }];
       out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: kv.mod_revision }], success, failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
@@ -810,19 +1001,115 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
       respond(s, out, p.from, p.req, json(p.op === 'create' ? 201 : 200, obj), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
-    case 'delete': {
-      if (!r.response?.succeeded) {
-        respond(s, out, p.from, p.req, statusResponse(notFound(q, p.info.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
+    case 'delete-read':
+    case 'delete-write': {
+      if (p.op === 'delete-write' && r.response?.succeeded) {
+        const obj = structuredClone(p.object!);
+        if (p.action === 'delete') {
+          // The DELETED event carries the deletion's revision; the answer, the object as it was.
+          publish(s, p.def, 'DELETED', { ...obj, metadata: { ...obj.metadata, resourceVersion: rev } }, Number(rev), out);
+          removeFromRbacCache(s, p.def, obj);
+          finishDelete(s, p, 200, deletedResponse(p.def.group, p.def.resource, obj), out);
+          return;
+        }
+        obj.metadata.resourceVersion = rev;
+        updateRbacCache(s, p.def, obj);
+        publish(s, p.def, 'MODIFIED', obj, Number(rev), out);
+        if (p.action === 'update-then-delete') {
+          // A graceful delete with no grace left: the update is written, then the object removed.
+          const reqId = `${p.auditID}/${s.nextReq++}`;
+          s.pending[reqId] = { ...p, op: 'delete-write', action: 'delete', object: obj };
+          out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: Number(rev) }], success: [{ request_delete_range: { key: p.key } }], failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
+          return;
+        }
+        // The object stays (finalizers, or a grace period): 200 with it, or 202 when the client
+        // asked for orphanDependents=false (handlers/delete.go).
+        finishDelete(s, p, p.options.orphanDependents === false ? 202 : 200, obj, out);
         return;
       }
-      const kv = r.response.responses[0]?.response_range?.kvs?.[0] as KeyValue;
-      const gone = decodeKv(kv);
-      gone.metadata.resourceVersion = rev;
-      publish(s, p.def, 'DELETED', gone, Number(rev), out);
-      respond(s, out, p.from, p.req, json(200, gone), p.auditID, APISERVER_COSTS.responseBaseUs);
+      // The read, or a write whose compare failed: plan again on the object as it is now.
+      const kv = (p.op === 'delete-read' ? (r.response?.kvs ?? [])[0] : r.response?.responses?.[0]?.response_range?.kvs?.[0]) as KeyValue | undefined;
+      if (!kv) {
+        finishDelete(s, p, 404, notFound(q, p.name), out);
+        return;
+      }
+      planAndWrite(s, p, kv, nowMs, out);
+      return;
+    }
+    case 'deletecollection-list': {
+      // DeleteCollection: list, then the store's Delete for each item (in key order here, where
+      // upstream's workers run them concurrently); the answer is the list as it was read.
+      const items = ((r.response?.kvs ?? []) as KeyValue[]).filter((kv) => {
+        const o = decodeKv(kv);
+        return matchesLabels(p.sel.labels, o.metadata.labels) && matchesFields(p.sel.fields, p.def.kind, o);
+      });
+      const listed = items.map(decodeKv);
+      if (items.length === 0) {
+        respond(s, out, p.from, p.req, json(200, { kind: p.def.listKind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: rev }, items: [] }), p.auditID, APISERVER_COSTS.responseBaseUs);
+        return;
+      }
+      const id = `${p.auditID}/collection`;
+      (s.collections ??= {})[id] = { remaining: items.length, items: listed, rev };
+      for (const kv of items) {
+        const o = decodeKv(kv);
+        planAndWrite(s, { op: 'delete-read', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: kv.key, name: o.metadata.name, options: p.options, collection: id }, kv, nowMs, out);
+      }
       return;
     }
   }
+}
+
+/** Plan the store's delete on the object as read and write it with a compare on its revision. */
+function planAndWrite(s: ApiServerState, p: DeletePending, kv: KeyValue, nowMs: number, out: Output[]): void {
+  const current = decodeKv(kv);
+  const plan: DeletePlan = p.def.resource === 'namespaces' ? planNamespaceDelete(current, p.options, nowMs) : planDelete(current, p.options, deleteStrategyFor(p.def.group, p.def.resource), nowMs);
+  if (!plan.ok) {
+    const st = plan.invalid ? invalidStatus('DeleteOptions', 'meta.k8s.io', '', plan.invalid) : conflict(plan.qualified, current.metadata.name, plan.message);
+    finishDelete(s, p, st.code, st, out);
+    return;
+  }
+  if (plan.action === 'none' || plan.action === 'unchanged') {
+    // A graceful deletion already under way, an object already marked, or a namespace still
+    // finalizing: nothing to write.
+    finishDelete(s, p, 200, plan.action === 'unchanged' || p.def.resource === 'namespaces' ? current : deletedResponse(p.def.group, p.def.resource, current), out);
+    return;
+  }
+  if (isDryRun(p.options)) {
+    finishDelete(s, p, 200, plan.action === 'delete' ? deletedResponse(p.def.group, p.def.resource, current) : plan.object, out);
+    return;
+  }
+  const reqId = `${p.auditID}/${s.nextReq++}`;
+  const action = plan.action;
+  s.pending[reqId] = { ...p, op: 'delete-write', action, object: action === 'delete' ? current : plan.object };
+  const success = action === 'delete' ? [{ request_delete_range: { key: p.key } }] : [{ request_put: { key: p.key, value: encodeForStorage(plan.object) } }];
+  out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: kv.mod_revision }], success, failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
+}
+
+/** Answer a delete: eviction's 201 Success, one item of a deletecollection, or the response itself. */
+function finishDelete(s: ApiServerState, p: DeletePending, status: number, body: unknown, out: Output[]): void {
+  if (p.collection) {
+    const c = s.collections?.[p.collection];
+    if (!c) return;
+    if (status >= 300 && status !== 404 && !c.error) c.error = body as Status;
+    if (--c.remaining > 0) return;
+    delete s.collections![p.collection];
+    if (c.error) respond(s, out, p.from, p.req, statusResponse(c.error), p.auditID, APISERVER_COSTS.responseBaseUs);
+    else respond(s, out, p.from, p.req, json(200, { kind: p.def.listKind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: c.rev }, items: c.items }), p.auditID, APISERVER_COSTS.responseBaseUs + c.items.length * APISERVER_COSTS.decodePerItemUs);
+    return;
+  }
+  if (p.eviction && status < 300) {
+    respond(s, out, p.from, p.req, json(201, { kind: 'Status', apiVersion: 'v1', metadata: {}, status: 'Success', code: 201 }), p.auditID, APISERVER_COSTS.responseBaseUs);
+    return;
+  }
+  respond(s, out, p.from, p.req, json(status, body), p.auditID, APISERVER_COSTS.responseBaseUs);
+}
+
+function removeFromRbacCache(s: ApiServerState, def: ResourceDef, obj: KubeObject): void {
+  const entry = RBAC_KINDS.find(([, res]) => res === def.resource);
+  if (!entry) return;
+  const list = s.rbac[entry[0]] as any[];
+  const i = list.findIndex((x) => x.metadata.name === obj.metadata.name && x.metadata.namespace === obj.metadata.namespace);
+  if (i >= 0) list.splice(i, 1);
 }
 
 function updateRbacCache(s: ApiServerState, def: ResourceDef, obj: KubeObject): void {

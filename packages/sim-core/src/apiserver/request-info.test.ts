@@ -17,6 +17,8 @@ describe('parseRequestInfo (upstream cases)', () => {
     ['DELETE', '/api/v1/namespaces/other/pods/foo', 'delete', '', 'v1', 'other', 'pods', '', 'foo'],
     ['DELETE', '/api/v1/namespaces/other/pods', 'deletecollection', '', 'v1', 'other', 'pods', '', ''],
     ['GET', '/api/v1/namespaces/other/pods/foo/status', 'get', '', 'v1', 'other', 'pods', 'status', 'foo'],
+    ['PUT', '/api/v1/namespaces/other/finalize', 'update', '', 'v1', '', 'namespaces', 'finalize', 'other'],
+    ['PUT', '/api/v1/namespaces/other/status', 'update', '', 'v1', '', 'namespaces', 'status', 'other'],
     ['GET', '/apis/extensions/v1beta1/namespaces/other/extensions', 'list', 'extensions', 'v1beta1', 'other', 'extensions', '', ''],
     ['GET', '/apis/coordination.k8s.io/v1/namespaces/kube-node-lease/leases/k3s-worker-1', 'get', 'coordination.k8s.io', 'v1', 'kube-node-lease', 'leases', '', 'k3s-worker-1'],
     ['GET', '/api/v1/nodes?limit=500', 'list', '', 'v1', '', 'nodes', '', ''],

@@ -22,6 +22,8 @@ export interface RequestInfo {
 }
 
 const SPECIAL_VERBS = new Set(['proxy', 'watch']);
+/** requestinfo.go namespaceSubresources. */
+const NAMESPACE_SUBRESOURCES = new Set(['status', 'finalize']);
 
 export function parseRequestInfo(method: string, rawPath: string): RequestInfo {
   const [pathOnly, query = ''] = rawPath.split('?', 2) as [string, string?];
@@ -53,11 +55,13 @@ export function parseRequestInfo(method: string, rawPath: string): RequestInfo {
   if (cur[0] === 'namespaces') {
     if (cur.length > 1) {
       info.namespace = cur[1]!;
-      if (cur.length > 2) cur = cur.slice(2);
+      // Unless it is a namespace subresource (status, finalize), what follows the name is a resource in that namespace.
+      if (cur.length > 2 && !NAMESPACE_SUBRESOURCES.has(cur[2]!)) cur = cur.slice(2);
       else {
-        // /api/v1/namespaces/{name}: the namespace object itself
+        // /api/v1/namespaces/{name}[/status|/finalize]: the namespace object itself
         info.resource = 'namespaces';
         info.name = cur[1]!;
+        info.subresource = cur[2] ?? '';
         cur = [];
       }
     }
@@ -68,7 +72,7 @@ export function parseRequestInfo(method: string, rawPath: string): RequestInfo {
     if (cur.length >= 2) info.name = cur[1]!;
     if (cur.length >= 3) info.subresource = cur[2]!;
   } else if (info.resource === 'namespaces') {
-    info.parts = ['namespaces', info.name];
+    info.parts = ['namespaces', info.name, ...(info.subresource ? [info.subresource] : [])];
   }
   if (info.name === '' && info.verb === 'get') info.verb = q.get('watch') === 'true' || q.get('watch') === '1' ? 'watch' : 'list';
   if (info.name === '' && info.verb === 'delete') info.verb = 'deletecollection';

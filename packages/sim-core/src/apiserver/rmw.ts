@@ -5,21 +5,28 @@
  *
  * Upstream: k8s.io/apiserver/pkg/storage/etcd3/store.go GuaranteedUpdate; pkg/registry/core/pod/
  * storage/storage.go (BindingREST.assignPod sets spec.nodeName and the PodScheduled condition;
- * "pod %s is already assigned to node %q"); pkg/registry/core/pod/strategy.go (graceful deletion:
- * deletionTimestamp = now + grace, deletionGracePeriodSeconds); the status strategies (a status
+ * "pod %s is already assigned to node %q"); pkg/registry/core/pod/strategy.go (graceful deletion,
+ * through delete.ts); pkg/registry/core/namespace/strategy.go (namespaceFinalizeStrategy: the
+ * finalize subresource changes spec.finalizers only); the status strategies (a status
  * update keeps the stored spec); k8s.io/apimachinery/pkg/util/jsonmergepatch (RFC 7386).
  */
 import type { KubeObject } from '../objects/meta';
 import { rfc3339 } from '../objects/meta';
+import { deleteStrategyFor, planDelete } from './delete';
+import { patchObject } from './patch';
+import type { Status } from './status';
 
 export type Mutation =
   | { kind: 'status'; status: unknown; resourceVersion?: string; annotations?: Record<string, string> }
   | { kind: 'binding'; node: string }
   | { kind: 'graceful-delete'; graceSeconds: number | null }
+  | { kind: 'namespace-finalize'; finalizers: string[]; resourceVersion?: string }
   | { kind: 'merge-patch'; patch: unknown }
-  | { kind: 'scale'; replicas?: number; patch?: unknown };
+  | { kind: 'scale'; replicas?: number; patch?: unknown }
+  // A strategic merge patch or RFC 6902 JSON patch (patch.ts), of the object or of a subresource.
+  | { kind: 'strategic-merge-patch' | 'json-patch'; patch: unknown; goType?: string; subresource?: 'status' | 'scale'; qualified: string; objectKind: string; group: string };
 
-export type MutationResult = { ok: true; object: KubeObject; delete?: false } | { ok: true; delete: true; object: KubeObject } | { ok: false; code: 409 | 422 | 400; message: string };
+export type MutationResult = { ok: true; object: KubeObject; delete?: false } | { ok: true; delete: true; object: KubeObject } | { ok: false; code: 409 | 422 | 400 | 413 | 500; message: string; status?: Status };
 
 /** RFC 7386 JSON merge patch. */
 export function mergePatch(target: unknown, patch: unknown): unknown {
@@ -51,17 +58,20 @@ export function applyMutation(current: KubeObject, m: Mutation, nowMs: number): 
       return { ok: true, object: o };
     }
     case 'graceful-delete': {
-      const bound = !!o.spec?.nodeName;
-      const grace = m.graceSeconds ?? o.spec?.terminationGracePeriodSeconds ?? 30;
-      // Unscheduled pods, terminal pods and grace 0 go at once (pod strategy CheckGracefulDelete).
-      if (!bound || grace === 0 || o.status?.phase === 'Succeeded' || o.status?.phase === 'Failed') return { ok: true, delete: true, object: o };
-      if (o.metadata.deletionTimestamp) {
-        // A second delete may only shorten the grace period.
-        const prev = Number(o.metadata.deletionGracePeriodSeconds ?? grace);
-        if (grace >= prev) return { ok: true, object: o };
-      }
-      o.metadata.deletionTimestamp = rfc3339(nowMs + grace * 1000);
-      o.metadata.deletionGracePeriodSeconds = grace;
+      // The registry's delete with the pod strategy (delete.ts): a bound pod is marked, an
+      // unscheduled or terminated one (or grace 0) goes at once.
+      const plan = planDelete(current, m.graceSeconds === null ? {} : { gracePeriodSeconds: m.graceSeconds }, deleteStrategyFor('', 'pods'), nowMs);
+      if (!plan.ok) return { ok: false, code: plan.code, message: plan.message };
+      if (plan.action === 'delete' || plan.action === 'update-then-delete') return { ok: true, delete: true, object: plan.object };
+      return { ok: true, object: structuredClone(plan.object) };
+    }
+    case 'namespace-finalize': {
+      // namespaces/finalize (FinalizeREST, finalizeStrategy): only spec.finalizers changes; the
+      // request's resourceVersion must be the stored one.
+      if (m.resourceVersion && m.resourceVersion !== current.metadata.resourceVersion) return { ok: false, code: 409, message: 'the object has been modified; please apply your changes to the latest version and try again' };
+      o.spec = { ...(o.spec ?? {}) };
+      if (m.finalizers.length) o.spec.finalizers = [...m.finalizers];
+      else delete o.spec.finalizers;
       return { ok: true, object: o };
     }
     case 'merge-patch': {
@@ -79,6 +89,18 @@ export function applyMutation(current: KubeObject, m: Mutation, nowMs: number): 
       if (replicas < 0) return { ok: false, code: 422, message: `spec.replicas: Invalid value: ${replicas}: must be greater than or equal to 0` };
       o.spec = { ...o.spec, replicas };
       return { ok: true, object: o };
+    }
+    case 'strategic-merge-patch':
+    case 'json-patch': {
+      const req = { type: m.kind, patch: m.patch, qualified: m.qualified, kind: m.objectKind, group: m.group };
+      if (m.subresource === 'scale') {
+        // The scale subresource patches the autoscaling/v1 Scale, then scales to its spec.replicas
+        // (an absent one decodes as 0).
+        const r = patchObject(scaleOf(current) as KubeObject, { ...req, goType: 'autoscaling.Scale', kind: 'Scale', group: 'autoscaling' });
+        if (!r.ok) return r;
+        return applyMutation(current, { kind: 'scale', replicas: (r.object.spec as { replicas?: number } | undefined)?.replicas ?? 0 }, nowMs);
+      }
+      return patchObject(current, { ...req, ...(m.goType ? { goType: m.goType } : {}), status: m.subresource === 'status' });
     }
   }
 }

@@ -8,9 +8,18 @@
  * "too old resource version"), cacher.go (dispatch to watchers by key prefix and selectors),
  * pkg/storage/errors.go NewTooLargeResourceVersionError / Expired.
  * Differs: real v1.33 fills this cache from an etcd watch; here the (single) apiserver logs its
- * own successful writes, which is the same stream while it is the only writer. Bookmarks and
- * watch timeouts are not sent. The window keeps the last 2,000 events (upstream sizes it
- * dynamically per resource).
+ * own successful writes, which is the same stream while it is the only writer. The window keeps
+ * the last 2,000 events (upstream sizes it dynamically per resource).
+ *
+ * Watch deadlines and bookmarks (endpoints/handlers/get.go, cacher/cacher.go, cache_watcher.go):
+ * a watch ends at its deadline — timeoutSeconds, or minRequestTimeout 1800 s × (1 + rand) when
+ * the request has none (or 0); a watch with allowWatchBookmarks=true gets a BOOKMARK carrying the
+ * resource's last resourceVersion every bookmarkFrequency (1 min) and 2 s before its deadline
+ * (nextBookmarkTime), only when that resourceVersion is past the one the watch started from.
+ * Differs: upstream collects due watchers in 1-second buckets on a ~1 s jittered timer; here each
+ * bookmark goes at its exact time. The bookmark object is the kind with only apiVersion, kind and
+ * metadata.resourceVersion (upstream serializes an empty typed object, whose other zero-valued
+ * fields the lab leaves out).
  */
 import type { KubeObject } from '../objects/meta';
 import { matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
@@ -38,6 +47,37 @@ export interface Watcher {
   labels: Requirement[];
   fields: FieldRequirement[];
   table: boolean;
+  /** The resourceVersion the watch started from (bookmarks must be past it). */
+  startRv?: number;
+  /** allowWatchBookmarks=true */
+  bookmarks?: boolean;
+  /** When the server ends the watch (µs of simulated time). */
+  deadlineUs?: number;
+}
+
+/** cacher.go defaultBookmarkFrequency. */
+export const BOOKMARK_FREQUENCY_US = 60_000_000;
+/** kube-apiserver --min-request-timeout default (seconds). */
+export const MIN_REQUEST_TIMEOUT_S = 1800;
+
+/** endpoints/handlers/get.go: timeoutSeconds, or (unset or 0) minRequestTimeout × (1 + rand). */
+export function watchTimeoutUs(timeoutSeconds: number | undefined, rand01: () => number): number {
+  if (timeoutSeconds !== undefined && timeoutSeconds !== 0) return timeoutSeconds * 1_000_000;
+  return Math.floor(MIN_REQUEST_TIMEOUT_S * 1_000_000 * (rand01() + 1));
+}
+
+/** cache_watcher.go nextBookmarkTime: a minute from now, or 2 s before the deadline if that is sooner; none once that has passed. */
+export function nextBookmarkUs(nowUs: number, deadlineUs: number | undefined): number | undefined {
+  let t = nowUs + BOOKMARK_FREQUENCY_US;
+  if (deadlineUs === undefined) return t;
+  const pre = deadlineUs - 2_000_000;
+  if (pre < t) t = pre;
+  return t < nowUs ? undefined : t;
+}
+
+/** The BOOKMARK event's object: the watched kind with only its resourceVersion. */
+export function bookmarkObject(apiVersion: string, kind: string, rv: number): KubeObject {
+  return { apiVersion, kind, metadata: { resourceVersion: String(rv) } } as KubeObject;
 }
 
 export interface WatchCacheState {
@@ -45,6 +85,8 @@ export interface WatchCacheState {
   /** Lowest resourceVersion a watch may start from. */
   floor: number;
   watchers: Record<string, Watcher>;
+  /** The last resourceVersion logged per resource ("<group>/<resource>"): the cacher's lastProcessedResourceVersion. */
+  lastRv?: Record<string, number>;
 }
 
 export const WATCH_WINDOW = 2000;
@@ -55,6 +97,7 @@ export function newWatchCache(startRv: number): WatchCacheState {
 
 export function appendEvent(c: WatchCacheState, e: WatchEvent): void {
   c.events.push(e);
+  (c.lastRv ??= {})[e.resource] = e.rv;
   if (c.events.length > WATCH_WINDOW) {
     const dropped = c.events.splice(0, c.events.length - WATCH_WINDOW);
     c.floor = dropped[dropped.length - 1]!.rv;

@@ -21,7 +21,8 @@ export async function main(argv: string[]): Promise<number> {
   const program = buildProgram();
   try {
     await program.parseAsync(argv, { from: 'user' });
-    return 0;
+    // An action may have set a non-zero exit code for a result (e.g. lab compare: something differs).
+    return Number(process.exitCode ?? 0);
   } catch (e) {
     if (e instanceof CommanderError) {
       // commander has already printed its message (unknown option, missing argument, help…).

@@ -38,6 +38,8 @@ export interface FrontDoorState {
 
 export const FRONT_DOOR_RESPONSE = 'frontdoor.response';
 export const FRONT_DOOR_WATCH_EVENT = 'frontdoor.watch-event';
+/** The apiserver ended a watch (its deadline passed): the real response ends too. */
+export const FRONT_DOOR_WATCH_END = 'frontdoor.watch-end';
 
 export function makeFrontDoor(apiserver: string, serverName: string): Model<FrontDoorState> {
   return {
@@ -85,6 +87,13 @@ export function makeFrontDoor(apiserver: string, serverName: string): Model<Fron
         c.established = true;
         for (const id of c.queued) sendReq(c, id);
         c.queued = [];
+      } else if (input.kind === HTTP_CANCEL) {
+        const stream = (input.payload as { stream: number }).stream;
+        const reqId = Number(Object.keys(s.requests).find((k) => s.requests[Number(k)]!.realConn === realConn && s.requests[Number(k)]!.stream === stream));
+        if (Number.isFinite(reqId)) {
+          delete s.requests[reqId];
+          out.push({ type: 'note', kind: FRONT_DOOR_WATCH_END, data: { reqId } });
+        }
       } else if (input.kind === HTTP_RESPONSE || input.kind === HTTP_WATCH_EVENT) {
         const stream = (input.payload as { stream: number }).stream;
         const reqId = Number(Object.keys(s.requests).find((k) => s.requests[Number(k)]!.realConn === realConn && s.requests[Number(k)]!.stream === stream));

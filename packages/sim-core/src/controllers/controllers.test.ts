@@ -84,42 +84,84 @@ describe('deployment → replicaset → scheduler → kubelet, end to end (fake 
 });
 
 describe('property: controllers converge (fake apiserver, 3 nodes)', () => {
-  type Op = { type: 'create' | 'scale' | 'delete'; name: string; replicas: number };
-  const op = fc.record({ type: fc.constantFrom<'create' | 'scale' | 'delete'>('create', 'scale', 'delete'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 0, max: 4 }) });
+  type Policy = 'Background' | 'Foreground' | 'Orphan';
+  type Op = { type: 'create' | 'scale' | 'delete'; name: string; replicas: number; policy: Policy };
+  const policy = fc.constantFrom<Policy>('Background', 'Foreground', 'Orphan');
+  const op = fc.record({ type: fc.constantFrom<'create' | 'scale' | 'delete'>('create', 'scale', 'delete'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 0, max: 4 }), policy });
 
-  it('after random create/scale/delete: Running pods = spec.replicas per Deployment, and no object outlives its owner', () => {
+  /** Runs the ops 4 s apart, waits 40 s, and checks what the controllers and the garbage collector must have reached. */
+  function run(ops: Op[], seed: number) {
+    const w = buildWorld({ seed, nodes: 3, cachedImages: ['nginx'] });
+    let t = 1_000_000;
+    // The lab's Deployment controller adopts no orphans, so a name deleted with Orphan is not created again.
+    const orphaned = new Set<string>();
+    const orphanRs = new Set<string>();
+    for (const o of ops) {
+      w.k.runUntil(t);
+      const path = `/apis/apps/v1/namespaces/default/deployments`;
+      const cur = w.api().store['deployments']?.[`default/${o.name}`];
+      if (o.type === 'create' && !orphaned.has(o.name)) w.call(t, 'POST', path, deployment(o.name, o.replicas));
+      else if (o.type === 'scale' && cur) {
+        const d = structuredClone(cur);
+        d.spec.replicas = o.replicas;
+        w.call(t, 'PUT', `${path}/${o.name}`, d);
+      } else if (o.type === 'delete' && cur) {
+        w.call(t, 'DELETE', `${path}/${o.name}`, { propagationPolicy: o.policy });
+        if (o.policy === 'Orphan') {
+          orphaned.add(o.name);
+          // Its ReplicaSets not already being deleted must survive it.
+          for (const r of Object.values(w.api().store['replicasets'] ?? {})) if (r.metadata.ownerReferences?.[0]?.uid === cur.metadata.uid && !r.metadata.deletionTimestamp) orphanRs.add(r.metadata.uid!);
+        }
+      }
+      t += 4_000_000;
+    }
+    w.k.runUntil(t + 40_000_000);
+    const st = w.api().store;
+    const deps = Object.values(st['deployments'] ?? {});
+    const rss = Object.values(st['replicasets'] ?? {});
+    const pods = Object.values(st['pods'] ?? {});
+    for (const d of deps) {
+      const mine = new Set(rss.filter((r) => r.metadata.ownerReferences?.[0]?.uid === d.metadata.uid).map((r) => r.metadata.uid));
+      const running = pods.filter((p) => mine.has(p.metadata.ownerReferences?.[0]?.uid) && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
+      expect(running.length, `deployment ${d.metadata.name}`).toBe(d.spec.replicas);
+    }
+    const depUids = new Set(deps.map((d) => d.metadata.uid));
+    const rsUids = new Set(rss.map((r) => r.metadata.uid));
+    // Every deletion finished: nothing is left waiting on the garbage collector's finalizers.
+    for (const o of [...deps, ...rss, ...pods]) expect(o.metadata.finalizers, `${o.metadata.name} still has finalizers`).toBeUndefined();
+    for (const d of deps) expect(d.metadata.deletionTimestamp, `deployment ${d.metadata.name} is still being deleted`).toBeUndefined();
+    for (const r of rss) {
+      if (r.metadata.ownerReferences?.length) expect(depUids.has(r.metadata.ownerReferences[0]!.uid), `ReplicaSet ${r.metadata.name} outlived its Deployment`).toBe(true);
+      else {
+        // Orphaned: its Deployment was deleted with Orphan; it keeps its pods running.
+        expect(orphaned.has(r.metadata.labels!['app']!), `ReplicaSet ${r.metadata.name} lost its owner reference`).toBe(true);
+        const running = pods.filter((p) => p.metadata.ownerReferences?.[0]?.uid === r.metadata.uid && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
+        expect(running.length, `orphaned ReplicaSet ${r.metadata.name}`).toBe(r.spec.replicas);
+      }
+    }
+    // No pod is left without its ReplicaSet after a cascading delete; orphaned ReplicaSets are still there.
+    for (const p of pods) expect(rsUids.has(p.metadata.ownerReferences?.[0]?.uid), `pod ${p.metadata.name} outlived its ReplicaSet`).toBe(true);
+    for (const uid of orphanRs) expect(rsUids.has(uid), 'an orphaned ReplicaSet was deleted').toBe(true);
+    return { deletes: ops.filter((o) => o.type === 'delete').length };
+  }
+
+  it('after random create/scale/delete (any propagation policy): Running pods = spec.replicas per Deployment, no object outlives its owner, and orphans keep running without the reference', () => {
     fc.assert(
       fc.property(fc.array(op, { minLength: 1, maxLength: 6 }), fc.integer({ min: 1, max: 1000 }), (ops: Op[], seed) => {
-        const w = buildWorld({ seed, nodes: 3, cachedImages: ['nginx'] });
-        let t = 1_000_000;
-        for (const o of ops) {
-          w.k.runUntil(t);
-          const path = `/apis/apps/v1/namespaces/default/deployments`;
-          const cur = w.api().store['deployments']?.[`default/${o.name}`];
-          if (o.type === 'create') w.call(t, 'POST', path, deployment(o.name, o.replicas));
-          else if (o.type === 'scale' && cur) {
-            const d = structuredClone(cur);
-            d.spec.replicas = o.replicas;
-            w.call(t, 'PUT', `${path}/${o.name}`, d);
-          } else if (o.type === 'delete' && cur) w.call(t, 'DELETE', `${path}/${o.name}`, { propagationPolicy: 'Background' });
-          t += 4_000_000;
-        }
-        w.k.runUntil(t + 40_000_000);
-        const st = w.api().store;
-        const deps = Object.values(st['deployments'] ?? {});
-        const rss = Object.values(st['replicasets'] ?? {});
-        const pods = Object.values(st['pods'] ?? {});
-        for (const d of deps) {
-          const mine = new Set(rss.filter((r) => r.metadata.ownerReferences?.[0]?.uid === d.metadata.uid).map((r) => r.metadata.uid));
-          const running = pods.filter((p) => mine.has(p.metadata.ownerReferences?.[0]?.uid) && !p.metadata.deletionTimestamp && p.status?.phase === 'Running');
-          expect(running.length, `deployment ${d.metadata.name}`).toBe(d.spec.replicas);
-        }
-        const depUids = new Set(deps.map((d) => d.metadata.uid));
-        const rsUids = new Set(rss.map((r) => r.metadata.uid));
-        for (const r of rss) expect(depUids.has(r.metadata.ownerReferences?.[0]?.uid), `ReplicaSet ${r.metadata.name} outlived its Deployment`).toBe(true);
-        for (const p of pods) expect(rsUids.has(p.metadata.ownerReferences?.[0]?.uid), `pod ${p.metadata.name} outlived its ReplicaSet`).toBe(true);
+        run(ops, seed);
       }),
       { numRuns: 25, seed: 20261206 },
+    );
+  });
+
+  it('three Deployments, then mostly deletes with random propagation policies: cascades finish, orphans survive without the reference', () => {
+    const create = fc.record({ type: fc.constant<'create'>('create'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 1, max: 3 }), policy });
+    const later = fc.record({ type: fc.constantFrom<'create' | 'scale' | 'delete'>('delete', 'delete', 'scale', 'create'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 0, max: 3 }), policy });
+    fc.assert(
+      fc.property(fc.tuple(create, create, create), fc.array(later, { minLength: 2, maxLength: 5 }), fc.integer({ min: 1, max: 1000 }), (first, rest, seed) => {
+        run([{ ...first[0], name: 'a' }, { ...first[1], name: 'b' }, { ...first[2], name: 'c' }, ...rest], seed);
+      }),
+      { numRuns: 15, seed: 20261207 },
     );
   });
 });

@@ -4,7 +4,12 @@
  * informers (deployments, replicasets, pods) on one connection to kube-apiserver:
  *  - deployment: deployment.ts (new ReplicaSet per template hash, rolling update, status);
  *  - replicaset: replicaset.ts (pods from the template in slow-start batches, expectations,
- *    deletion ranking, status through replicasets/status).
+ *    deletion ranking, status through replicasets/status; nothing created or deleted for a
+ *    ReplicaSet being deleted);
+ *  - garbage collector: garbage-collector.ts (background, foreground and orphan cascades over the
+ *    ownerReferences of the informers' objects);
+ *  - namespace: namespace.ts (a Terminating namespace emptied, pods first, then finalized);
+ *  - node lifecycle, taint eviction, EndpointSlice/Endpoints, ServiceAccount (their files).
  *
  * Upstream (v1.33): cmd/kube-controller-manager/app/controllermanager.go (one process, shared
  * informer factory, leader election), app/apps.go (startDeploymentController,
@@ -12,10 +17,9 @@
  * deployment/deployment_controller.go (handlers: addDeployment, addReplicaSet → enqueue owner),
  * pkg/controller/replicaset/replica_set.go (expectations: ExpectCreations before the POSTs,
  * CreationObserved when the pod is seen in the informer).
- * Leaves out, for now: the garbage collector, node lifecycle, endpointslice, serviceaccount and
- * namespace controllers (issue 7 lists them; not written yet), work-queue rate limiting and the
- * worker pools (syncs run in the step that dirtied them, in key order), leader election
- * acquisition (the lease starts held, as in the scenario).
+ * Leaves out, for now: work-queue rate limiting (but the garbage collector's and the namespace
+ * controller's retries) and the worker pools (syncs run in the step that dirtied them, in key
+ * order), leader election acquisition (the lease starts held, as in the scenario).
  * Flow narration: the watch carries a trace context beside objects that belong to a flow (see
  * kube-apiserver `traces`); objects stay exactly as upstream writes them.
  */
@@ -24,7 +28,9 @@ import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
 import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
 import { informerList, newInformer, onInformerInput, startInformer, type InformerState } from '../client/informer';
 import type { LeaseSpecConfig } from '../client/lease-renewer';
-import { absentOwners, ownerPath } from './garbage-collector';
+import { ABSENT_OWNER_CACHE_SIZE, attemptToDeleteItem, blockingDependents, deleteOptions, deleteOwnerRefsPatch, FINALIZER_FOREGROUND, FINALIZER_ORPHAN, gcBackoffUs, isDeletingDependents, isOrphaning, objectPath, ownerPath, refsOf, removeFinalizerPatch, WATCHED_OWNER_KINDS, type OwnerLookup, type OwnerRef } from './garbage-collector';
+import { NAMESPACE_DELETION_GRACE_PERIOD_US, NAMESPACE_SYNC_PERIOD_US, onSyncResponse, requeueAfterUs, startSync, type ContentResource, type NamespaceSync, type SyncResult } from './namespace';
+import { RESOURCES } from '../apiserver/storage/keys';
 import { REVISION_ANNOTATION } from './deployment';
 import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './node-lifecycle';
 import { evictionTime } from './taint-eviction';
@@ -41,7 +47,7 @@ import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type R
 
 /** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
 export const TOKEN_EXPIRATION_S = 3600;
-export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller'];
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller', 'namespace-controller'];
 const CONTROLLER_OF: Record<string, string> = {
   'create-rs': 'deployment-controller',
   'scale-rs': 'deployment-controller',
@@ -51,6 +57,10 @@ const CONTROLLER_OF: Record<string, string> = {
   'rs-status': 'replicaset-controller',
   'gc-confirm': 'generic-garbage-collector',
   'gc-delete': 'generic-garbage-collector',
+  'gc-patch': 'generic-garbage-collector',
+  'gc-finalizer': 'generic-garbage-collector',
+  'gc-orphan': 'generic-garbage-collector',
+  'ns-sync': 'namespace-controller',
   'node-status': 'node-controller',
   'node-taint': 'node-controller',
   'pod-notready': 'node-controller',
@@ -63,7 +73,7 @@ const CONTROLLER_OF: Record<string, string> = {
   'sa-create': 'service-account-controller',
 };
 
-type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset' | 'sa-create';
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'gc-patch' | 'gc-orphan' | 'gc-finalizer' | 'ns-sync' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset' | 'sa-create';
 
 /** An event the controller records once its write succeeds (record.EventRecorder, core/v1). */
 interface PendingEvent {
@@ -106,8 +116,23 @@ export interface KcmState {
   /** node lifecycle: heartbeat bookkeeping per node; whether the 5 s monitor timer runs. */
   nodeHealth: Record<string, NodeHealth>;
   monitoring: boolean;
-  /** garbage collector: dependents (by uid) with a confirm GET or a DELETE in flight. */
+  /** garbage collector: dependents (by uid) with a confirm GET, a DELETE or an ownerReferences PATCH in flight. */
   gcPending: Record<string, true>;
+  /** garbage collector: owners (by uid) whose finalizer removal is in flight. */
+  gcOwnerPending: Record<string, true>;
+  /** garbage collector: absentOwnerCache ("namespace/uid" of owners confirmed gone), oldest first. */
+  gcAbsent: string[];
+  /** garbage collector: failures per item (uid), for the rate-limited retry. */
+  gcFailures: Record<string, number>;
+  /** garbage collector: owners (uid → "kind/namespace/name") being deleted in the foreground or orphaning. */
+  gcOwners: Record<string, string>;
+  /** garbage collector: orphaning jobs by owner uid — the dependents' PATCHes still running, whether one failed. */
+  gcOrphanJobs: Record<string, { remaining: number; failed: boolean; kind: string; key: string }>;
+  /** namespace controller: the queue (name → when due, µs), syncs in flight, re-adds while in flight, failures. */
+  nsDue: Record<string, number>;
+  nsSync: Record<string, NamespaceSync>;
+  nsAgain: Record<string, true>;
+  nsFailures: Record<string, number>;
   /** taint eviction: pod key → when it is due (ms), with a timer set for then; pods being deleted. */
   evictAt: Record<string, number>;
   evicting: Record<string, true>;
@@ -122,6 +147,15 @@ export interface KcmState {
 }
 
 const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
+/** The owner kinds the garbage collector judges, with their informers. */
+const GC_OWNER_INFORMERS = [
+  ['Deployment', 'deployments'],
+  ['ReplicaSet', 'replicasets'],
+  ['Service', 'services'],
+] as const;
+const gcKindOf = (informer: string): string => GC_OWNER_INFORMERS.find(([, i]) => i === informer)?.[0] ?? 'Pod';
+/** What the namespace controller deletes: the namespaced resources the API serves with the delete verb (its discovery). */
+const NAMESPACED_CONTENT: ContentResource[] = RESOURCES.filter((r) => r.namespaced && !r.virtual && r.verbs.includes('delete')).map((r) => ({ group: r.group, version: r.version, resource: r.resource }));
 /** The trace context the apiserver's watch carried beside the object (never inside it). */
 const traceIn = (inf: InformerState, o: KubeObject | undefined): TraceContext | undefined => (o ? inf.traces[key(o)] : undefined);
 
@@ -156,6 +190,15 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       nodeHealth: {},
       monitoring: false,
       gcPending: {},
+      gcOwnerPending: {},
+      gcAbsent: [],
+      gcFailures: {},
+      gcOwners: {},
+      gcOrphanJobs: {},
+      nsDue: {},
+      nsSync: {},
+      nsAgain: {},
+      nsFailures: {},
       evictAt: {},
       evicting: {},
       election: newLeaderElection(),
@@ -173,6 +216,39 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         const r = request(s.ctrl, method, path, body, `${ua.replace(/kubernetes\/leader-election$/, '')}${controller}`, s.tokens[controller]);
         s.streams[r.stream] = { what, key: k, ...(trace ? { trace } : {}), ...(dep ? { dep } : {}), ...(ev ? { ev } : {}) };
         out.push(r.output);
+      };
+      // The collector's patches are JSON merge patches (application/merge-patch+json).
+      const sendMergePatch = (path: string, body: unknown, what: What, k: string, dep?: { path: string; uid: string; kind: string }) => {
+        send('PATCH', path, body, what, k, undefined, dep);
+        const o = out[out.length - 1] as { payload: { headers: Record<string, string> } };
+        o.payload.headers['Content-Type'] = 'application/merge-patch+json';
+      };
+      const gcFailed = (uid: string) => {
+        const n = (s.gcFailures[uid] = (s.gcFailures[uid] ?? 0) + 1);
+        out.push({ type: 'timer', name: 'gc-retry', afterUs: gcBackoffUs(n) });
+      };
+      // namespace controller's queue: AddAfter keeps the earliest time an item is due.
+      const nsAddAfter = (name: string, afterUs: number) => {
+        const due = env.now + afterUs;
+        if (s.nsDue[name] !== undefined && s.nsDue[name]! <= due) return;
+        s.nsDue[name] = due;
+        out.push({ type: 'timer', name: `ns:${name}`, afterUs });
+      };
+      const nsAdvance = (name: string, r: SyncResult) => {
+        if (r.type === 'request') {
+          send(r.req.method, r.req.path, r.req.body, 'ns-sync', name);
+          return;
+        }
+        delete s.nsSync[name];
+        if (r.type === 'error') s.nsFailures[name] = (s.nsFailures[name] ?? 0) + 1;
+        else if (r.type === 'ok') delete s.nsFailures[name];
+        out.push({ type: 'note', kind: 'namespace-controller.synced', data: { namespace: name, ...(r.type === 'ok' ? { done: true } : r.type === 'remaining' ? { contentRemaining: true, estimateSeconds: r.estimate } : { error: r.error }) } });
+        let delay = requeueAfterUs(r, s.nsFailures[name] ?? 0);
+        if (s.nsAgain[name]) {
+          delete s.nsAgain[name];
+          delay = 0;
+        }
+        if (delay !== undefined) nsAddAfter(name, delay);
       };
       // tools/record: "<object>.<unix nanos in hex>", source.component = the controller.
       const recordEvent = (what: 'event-deployment' | 'event-replicaset', ev: PendingEvent) => {
@@ -230,6 +306,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       const dirtyRs = new Set<string>();
       let handled = false;
       let ownersGone = false;
+      let gcDirty = false;
       let podsOrNodesChanged = false;
       let endpointsDirty = false;
       let accountsDirty = false;
@@ -240,7 +317,19 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         out.push(...r.outputs);
         for (const d of r.deltas) {
           const o = d.obj;
-          if (d.type === 'delete' && (n === 'deployments' || n === 'replicasets')) ownersGone = true;
+          if (d.type === 'delete' && (n === 'deployments' || n === 'replicasets' || n === 'services')) ownersGone = true;
+          // garbage collector (graph_builder processTransitions): owners that start waiting for their
+          // dependents' deletion or orphaning; their dependents' changes matter while they do.
+          if (n === 'deployments' || n === 'replicasets' || n === 'services') {
+            const uid = o.metadata.uid!;
+            if (d.type !== 'delete' && (isDeletingDependents(o) || isOrphaning(o))) {
+              s.gcOwners[uid] = `${n}/${key(o)}`;
+              gcDirty = true;
+            } else if (s.gcOwners[uid]) delete s.gcOwners[uid];
+          }
+          if ((n === 'pods' || n === 'replicasets' || n === 'endpointslices') && Object.keys(s.gcOwners).length > 0) gcDirty = true;
+          // namespace controller (enqueueNamespace): a namespace being deleted, after namespaceDeletionGracePeriod.
+          if (n === 'namespaces' && d.type !== 'delete' && o.metadata.deletionTimestamp) nsAddAfter(o.metadata.name, NAMESPACE_DELETION_GRACE_PERIOD_US);
           if (n === 'pods' || n === 'replicasets') {
             const before = d.type === 'update' ? controllerOf((d as { old: KubeObject }).old)?.uid : undefined;
             const now = d.type === 'delete' ? undefined : controllerOf(o)?.uid;
@@ -313,15 +402,46 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
             if (e) e.del--;
           }
           if (st.what === 'gc-confirm' && st.dep) {
-            // The owner is really gone (404) or is another object now (uid): delete the dependent.
+            // isDangling: the owner is really gone (404) or is another object now (uid) — remember
+            // it in the absentOwnerCache and look at the dependent again.
+            delete s.gcPending[st.dep.uid];
             const ownerUid = (res.body as KubeObject | undefined)?.metadata?.uid;
-            const ownerRef = JSON.parse(st.key) as { uid: string };
+            const ownerRef = JSON.parse(st.key) as { uid: string; ns: string };
             if (res.status === 404 || (res.status === 200 && ownerUid !== ownerRef.uid)) {
-              out.push({ type: 'note', kind: 'gc.delete', data: { dependent: st.dep.path, kind: st.dep.kind, reason: 'all owners are gone', propagationPolicy: 'Background' } });
-              send('DELETE', st.dep.path, { kind: 'DeleteOptions', apiVersion: 'v1', preconditions: { uid: st.dep.uid }, propagationPolicy: 'Background' }, 'gc-delete', st.key, undefined, st.dep);
-            } else delete s.gcPending[st.dep.uid];
+              s.gcAbsent.push(`${ownerRef.ns}/${ownerRef.uid}`);
+              if (s.gcAbsent.length > ABSENT_OWNER_CACHE_SIZE) s.gcAbsent.shift();
+              gcDirty = true;
+            } else if (res.status !== 200) gcFailed(st.dep.uid);
           }
-          if (st.what === 'gc-delete' && st.dep) delete s.gcPending[st.dep.uid];
+          if ((st.what === 'gc-delete' || st.what === 'gc-patch') && st.dep) {
+            delete s.gcPending[st.dep.uid];
+            if (res.status >= 300 && res.status !== 404) gcFailed(st.dep.uid);
+            else delete s.gcFailures[st.dep.uid];
+          }
+          if (st.what === 'gc-orphan') {
+            // orphanDependents: once every dependent is patched, remove the orphan finalizer.
+            const job = s.gcOrphanJobs[st.key];
+            if (job) {
+              if (res.status >= 300 && res.status !== 404) job.failed = true;
+              if (--job.remaining === 0) {
+                delete s.gcOrphanJobs[st.key];
+                const owner = (s.informers as Record<string, InformerState>)[job.kind]?.cache[job.key];
+                if (job.failed || !owner || owner.metadata.uid !== st.key) {
+                  delete s.gcOwnerPending[st.key];
+                  gcFailed(st.key);
+                } else {
+                  out.push({ type: 'note', kind: 'gc.remove-finalizer', data: { owner: `${owner.kind ?? job.kind}/${job.key}`, finalizer: FINALIZER_ORPHAN } });
+                  sendMergePatch(objectPath(gcKindOf(job.kind), owner.metadata.namespace!, owner.metadata.name), removeFinalizerPatch(owner, FINALIZER_ORPHAN), 'gc-finalizer', st.key);
+                }
+              }
+            }
+          }
+          if (st.what === 'gc-finalizer') {
+            delete s.gcOwnerPending[st.key];
+            if (res.status >= 300 && res.status !== 404) gcFailed(st.key);
+            else delete s.gcFailures[st.key];
+          }
+          if (st.what === 'ns-sync' && s.nsSync[st.key]) nsAdvance(st.key, onSyncResponse(s.nsSync[st.key]!, res.status, res.body, nowMs, nowIso));
           if (st.what === 'evict') delete s.evicting[st.key];
           if (st.what === 'deploy-status') delete s.revisionWrites[st.key];
           if (st.what === 'sa-create') delete s.saInflight[st.key];
@@ -355,6 +475,11 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       if (!synced) {
         for (const k of dirtyD) s.pendingSync.d[k] = true;
         for (const k of dirtyRs) s.pendingSync.rs[k] = true;
+        // The namespace controller's workers wait for the cache too: a namespace due now waits again.
+        if (input.type === 'timer' && input.name.startsWith('ns:')) {
+          delete s.nsDue[input.name.slice(3)];
+          nsAddAfter(input.name.slice(3), NAMESPACE_DELETION_GRACE_PERIOD_US);
+        }
         return { state: s, outputs: out };
       }
       // The caches do not change for the rest of this step: list each once, and index by owner.
@@ -362,15 +487,22 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       const list = (n: (typeof INFORMERS)[number]) => (memo[n] ??= informerList(s.informers[n]));
       const ownedBy = (uid: string | undefined, n: 'pods' | 'replicasets') => {
         const inf = n === 'pods' ? s.informers.pods : s.informers.replicasets;
-        return Object.keys(s.owned[`${n}/${uid}`] ?? {})
-          .sort()
-          .map((k) => inf.cache[k])
-          .filter((o): o is KubeObject => !!o && controllerOf(o)?.uid === uid);
+        // Pods in the order the informer first saw them (deterministic; the ReplicaSet sync counts
+        // them and ranks deletions by a total order); ReplicaSets in key order, as the Deployment sync reads them.
+        const out: KubeObject[] = [];
+        const keys = s.owned[`${n}/${uid}`] ?? {};
+        for (const k of n === 'pods' ? Object.keys(keys) : Object.keys(keys).sort()) {
+          // The index follows every delta's controllerRef, so its entries are exactly the controlled objects.
+          const o = inf.cache[k];
+          if (o) out.push(o);
+        }
+        return out;
       };
       // node lifecycle: the monitor runs every NodeMonitorPeriod once the caches are synced.
       if (!s.monitoring) {
         s.monitoring = true;
         out.push({ type: 'timer', name: 'node-monitor', afterUs: NODE_MONITOR_PERIOD_US });
+        out.push({ type: 'timer', name: 'ns-resync', afterUs: NAMESPACE_SYNC_PERIOD_US });
         ownersGone = true;
         podsOrNodesChanged = true;
       }
@@ -464,19 +596,88 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           }
         }
       }
-      // garbage collector: dependents whose owners are all gone are deleted (Background).
-      if (ownersGone) {
-        const caches = { Deployment: s.informers.deployments.cache, ReplicaSet: s.informers.replicasets.cache };
-        for (const plural of ['replicasets', 'pods'] as const) {
-          for (const o of list(plural)) {
-            if (o.metadata.deletionTimestamp || s.gcPending[o.metadata.uid!]) continue;
-            const absent = absentOwners(o, caches);
-            if (absent.length === 0) continue;
-            s.gcPending[o.metadata.uid!] = true;
-            const path = plural === 'pods' ? `/api/v1/namespaces/${o.metadata.namespace}/pods/${o.metadata.name}` : `/apis/apps/v1/namespaces/${o.metadata.namespace}/replicasets/${o.metadata.name}`;
-            send('GET', ownerPath(o.metadata.namespace!, absent[0]!), undefined, 'gc-confirm', JSON.stringify({ uid: absent[0]!.uid }), undefined, { path, uid: o.metadata.uid!, kind: o.kind ?? plural });
+      // namespace controller (namespace.ts): the namespace informer's resync (--namespace-sync-period)
+      // re-adds every namespace being deleted; a due namespace starts a sync unless one is running.
+      if (input.type === 'timer' && input.name === 'ns-resync') {
+        out.push({ type: 'timer', name: 'ns-resync', afterUs: NAMESPACE_SYNC_PERIOD_US });
+        for (const ns of list('namespaces')) if (ns.metadata.deletionTimestamp) nsAddAfter(ns.metadata.name, NAMESPACE_DELETION_GRACE_PERIOD_US);
+      }
+      if (input.type === 'timer' && input.name.startsWith('ns:')) {
+        const name = input.name.slice(3);
+        delete s.nsDue[name];
+        if (s.nsSync[name]) s.nsAgain[name] = true;
+        else {
+          const started = startSync(name, NAMESPACED_CONTENT);
+          s.nsSync[name] = started.sync;
+          nsAdvance(name, started.next);
+        }
+      }
+      // garbage collector (garbage-collector.ts): owners orphaning or deleting their dependents
+      // first, then every dependent whose owners are gone or wait for their dependents' deletion.
+      if (ownersGone || gcDirty || (input.type === 'timer' && input.name === 'gc-retry')) {
+        const ownerCaches: Record<string, Record<string, KubeObject>> = { Deployment: s.informers.deployments.cache, ReplicaSet: s.informers.replicasets.cache, Service: s.informers.services.cache };
+        const dependents: [string, KubeObject][] = [];
+        for (const [kind, inf] of [['ReplicaSet', 'replicasets'], ['Pod', 'pods'], ['EndpointSlice', 'endpointslices']] as const) for (const o of list(inf)) if (refsOf(o).length > 0) dependents.push([kind, o]);
+        const byOwner: Record<string, [string, KubeObject][]> = {};
+        for (const d of dependents) for (const r of refsOf(d[1])) (byOwner[r.uid] ??= []).push(d);
+        const lookup =
+          (ns: string) =>
+          (r: OwnerRef): OwnerLookup => {
+            if (!WATCHED_OWNER_KINDS.includes(r.kind)) return { state: 'unjudged' };
+            const owner = ownerCaches[r.kind]?.[`${ns}/${r.name}`];
+            if (owner && owner.metadata.uid === r.uid) return { state: 'present', owner };
+            return s.gcAbsent.includes(`${ns}/${r.uid}`) ? { state: 'absent' } : { state: 'unconfirmed' };
+          };
+        const attempt = ([kind, d]: [string, KubeObject]) => {
+          const uid = d.metadata.uid!;
+          if (s.gcPending[uid]) return;
+          const ns = d.metadata.namespace!;
+          const a = attemptToDeleteItem(d, lookup(ns), (byOwner[uid]?.length ?? 0) > 0);
+          if (a.type === 'none') return;
+          const dep = { path: objectPath(kind, ns, d.metadata.name), uid, kind };
+          s.gcPending[uid] = true;
+          if (a.type === 'confirm') send('GET', ownerPath(ns, a.ref), undefined, 'gc-confirm', JSON.stringify({ uid: a.ref.uid, ns }), undefined, dep);
+          else if (a.type === 'patch-owner-refs') {
+            out.push({ type: 'note', kind: 'gc.remove-owner-references', data: { dependent: dep.path, owners: a.remove } });
+            sendMergePatch(dep.path, deleteOwnerRefsPatch(d, a.remove), 'gc-patch', uid, dep);
+          } else {
+            out.push({ type: 'note', kind: 'gc.delete', data: { dependent: dep.path, kind, reason: 'none of its owners keeps it: each is gone or waiting for its dependents to be deleted', propagationPolicy: a.policy } });
+            send('DELETE', dep.path, deleteOptions(d, a.policy), 'gc-delete', uid, undefined, dep);
+          }
+        };
+        for (const [kind, inf] of GC_OWNER_INFORMERS) {
+          for (const owner of list(inf)) {
+            if (!owner.metadata.deletionTimestamp) continue;
+            const uid = owner.metadata.uid!;
+            if (s.gcOwnerPending[uid]) continue;
+            const deps = byOwner[uid] ?? [];
+            const path = objectPath(kind, owner.metadata.namespace!, owner.metadata.name);
+            if (isOrphaning(owner)) {
+              // attemptToOrphanWorker: remove this owner from every dependent, then the orphan finalizer.
+              s.gcOwnerPending[uid] = true;
+              if (deps.length === 0) {
+                out.push({ type: 'note', kind: 'gc.remove-finalizer', data: { owner: path, finalizer: FINALIZER_ORPHAN } });
+                sendMergePatch(path, removeFinalizerPatch(owner, FINALIZER_ORPHAN), 'gc-finalizer', uid);
+                continue;
+              }
+              s.gcOrphanJobs[uid] = { remaining: deps.length, failed: false, kind: inf, key: key(owner) };
+              for (const [dkind, d] of deps) {
+                const dpath = objectPath(dkind, d.metadata.namespace!, d.metadata.name);
+                out.push({ type: 'note', kind: 'gc.orphan', data: { owner: path, dependent: dpath } });
+                sendMergePatch(dpath, deleteOwnerRefsPatch(d, [uid]), 'gc-orphan', uid, { path: dpath, uid: d.metadata.uid!, kind: dkind });
+              }
+            } else if (isDeletingDependents(owner)) {
+              // processDeletingDependentsItem: wait for the blocking dependents, then let the owner go.
+              const blocking = blockingDependents(owner, deps.map((d) => d[1]));
+              if (blocking.length === 0) {
+                s.gcOwnerPending[uid] = true;
+                out.push({ type: 'note', kind: 'gc.remove-finalizer', data: { owner: path, finalizer: FINALIZER_FOREGROUND } });
+                sendMergePatch(path, removeFinalizerPatch(owner, FINALIZER_FOREGROUND), 'gc-finalizer', uid);
+              }
+            }
           }
         }
+        for (const d of dependents) attempt(d);
       }
       for (const k of Object.keys(s.pendingSync.d)) dirtyD.add(k);
       for (const k of Object.keys(s.pendingSync.rs)) dirtyRs.add(k);
@@ -536,6 +737,11 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         const exp = s.expectations[rk];
         const plan = syncReplicaSet(rs, owned, exp && !s.batches[rk] ? exp : exp ? { add: 1, del: 0 } : undefined);
         const trace = traceIn(s.informers.replicasets, rs);
+        // replica_set.go syncReplicaSet: manageReplicas only while the ReplicaSet is not being deleted.
+        if (rs.metadata.deletionTimestamp) {
+          plan.create = 0;
+          plan.delete = [];
+        }
         if (plan.create > 0) {
           s.expectations[rk] = { add: plan.create, del: 0 };
           s.batches[rk] = { remaining: slowStartBatches(plan.create), inflight: 0, ...(trace ? { trace } : {}) };
@@ -546,8 +752,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           for (const name of plan.delete) send('DELETE', `/api/v1/namespaces/${rs.metadata.namespace}/pods/${name}`, undefined, 'delete-pod', rk, undefined, undefined, { involved: ref(rs, 'ReplicaSet'), reason: 'SuccessfulDelete', message: `Deleted pod: ${name}` });
         }
         if (plan.statusChanged) {
-          const upd = structuredClone(rs);
-          upd.status = { ...(rs.status ?? {}), ...plan.status };
+          // UpdateStatus sends the whole object; a shallow copy with the new status (the cached object stays as it is).
+          const upd = { ...rs, status: { ...(rs.status ?? {}), ...plan.status } };
           send('PUT', `/apis/apps/v1/namespaces/${rs.metadata.namespace}/replicasets/${rs.metadata.name}/status`, upd, 'rs-status', rk);
         }
       }

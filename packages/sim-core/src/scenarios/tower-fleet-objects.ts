@@ -383,6 +383,36 @@ export function rbacObjects(rng: Rng): KubeObject[] {
   ];
 }
 
+/**
+ * system:controller:namespace-controller and its binding (bootstrappolicy/controller_policy.go):
+ * namespaces get/list/watch/delete, namespaces/finalize and namespaces/status update, and
+ * get/list/delete/deletecollection of everything. Kept apart from rbacObjects so the objects
+ * written before it keep their uids.
+ */
+export function namespaceControllerRbac(rng: Rng): KubeObject[] {
+  const created = INSTALLED_MS + 1_500;
+  const metadata = (name: string) => ({ ...meta(rng, name, undefined, created), annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' }, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } });
+  return [
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRole',
+      metadata: metadata('system:controller:namespace-controller'),
+      rules: [
+        { apiGroups: [''], resources: ['namespaces'], verbs: ['delete', 'get', 'list', 'watch'] },
+        { apiGroups: [''], resources: ['namespaces/finalize', 'namespaces/status'], verbs: ['update'] },
+        { apiGroups: ['*'], resources: ['*'], verbs: ['delete', 'deletecollection', 'get', 'list'] },
+      ],
+    },
+    {
+      apiVersion: 'rbac.authorization.k8s.io/v1',
+      kind: 'ClusterRoleBinding',
+      metadata: metadata('system:controller:namespace-controller'),
+      roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:controller:namespace-controller' },
+      subjects: [{ kind: 'ServiceAccount', name: 'namespace-controller', namespace: 'kube-system' }],
+    },
+  ];
+}
+
 export function serviceObject(rng: Rng, name: string, namespace: string, clusterIP: string, ports: { name?: string; port: number; targetPort: number | string; protocol: string }[], selector: Record<string, string> | undefined, createdMs: number, labels: Record<string, string> = {}): KubeObject {
   return {
     apiVersion: 'v1',

@@ -70,6 +70,8 @@ const POINTER_SCALARS = new Set([
   'Secret.immutable',
   'LeaseSpec.leaseDurationSeconds',
   'LeaseSpec.leaseTransitions',
+  'PersistentVolumeClaimSpec.storageClassName',
+  'StorageClass.allowVolumeExpansion',
 ]);
 
 /** API group → the proto package of its generated.proto. */
@@ -199,7 +201,7 @@ const OPAQUE = new Set([
  * Upstream: k8s.io/apimachinery/pkg/runtime/serializer/json (strict decoding via sigs.k8s.io/json
  * UnmarshalStrict), apiserver handlers/create.go and update.go (fieldValidation).
  */
-export function unknownJsonFields(apiVersion: string, kind: string, obj: unknown): string[] | undefined {
+export function unknownJsonFields(apiVersion: string, kind: string, obj: unknown, opts: { prune?: boolean } = {}): string[] | undefined {
   const pkg = protoPackage(apiVersion);
   const type = pkg ? (types().lookup(`${pkg}.${kind}`) as protobuf.Type | null) : null;
   if (!type || !(type instanceof protobuf.Type)) return undefined;
@@ -212,6 +214,8 @@ export function unknownJsonFields(apiVersion: string, kind: string, obj: unknown
       const p = path ? `${path}.${key}` : key;
       if (!f) {
         out.push(p);
+        // The JSON decoder drops what the Go type has no field for (fieldValidation Ignore/Warn).
+        if (opts.prune) delete (v as Record<string, unknown>)[key];
         continue;
       }
       const rt = f.resolvedType;

@@ -7,7 +7,9 @@
  *
  * Upstream: pkg/registry/core/node/storage/storage.go (DefaultQualifiedResource "nodes",
  * store KeyRootFunc "/minions"), pkg/registry/core/service/storage/storage.go ("/services/specs"),
- * pkg/registry/core/endpoint/storage/storage.go ("/services/endpoints"),
+ * pkg/registry/core/endpoint/storage/storage.go ("/services/endpoints"); persistentvolumeclaims,
+ * persistentvolumes, resourcequotas (pkg/registry/core/<resource>/storage/storage.go) and storageclasses
+ * (pkg/registry/storage/storageclass/storage/storage.go) keep the default: the resource name.
  * k8s.io/apiserver/pkg/registry/generic/registry/store.go (NamespaceKeyFunc, NoNamespaceKeyFunc).
  */
 
@@ -51,6 +53,9 @@ export const RESOURCES: ResourceDef[] = [
   def('serviceaccounts', 'ServiceAccount', '', 'v1', true, 'serviceaccounts', ['sa']),
   def('secrets', 'Secret', '', 'v1', true),
   def('configmaps', 'ConfigMap', '', 'v1', true, 'configmaps', ['cm']),
+  def('persistentvolumeclaims', 'PersistentVolumeClaim', '', 'v1', true, 'persistentvolumeclaims', ['pvc']),
+  def('persistentvolumes', 'PersistentVolume', '', 'v1', false, 'persistentvolumes', ['pv']),
+  def('resourcequotas', 'ResourceQuota', '', 'v1', true, 'resourcequotas', ['quota']),
   def('deployments', 'Deployment', 'apps', 'v1', true, 'deployments', ['deploy'], { categories: ['all'] }),
   def('replicasets', 'ReplicaSet', 'apps', 'v1', true, 'replicasets', ['rs'], { categories: ['all'] }),
   def('daemonsets', 'DaemonSet', 'apps', 'v1', true, 'daemonsets', ['ds'], { categories: ['all'] }),
@@ -60,6 +65,7 @@ export const RESOURCES: ResourceDef[] = [
   def('rolebindings', 'RoleBinding', 'rbac.authorization.k8s.io', 'v1', true),
   def('clusterroles', 'ClusterRole', 'rbac.authorization.k8s.io', 'v1', false),
   def('clusterrolebindings', 'ClusterRoleBinding', 'rbac.authorization.k8s.io', 'v1', false),
+  def('storageclasses', 'StorageClass', 'storage.k8s.io', 'v1', false, 'storageclasses', ['sc']),
   review('selfsubjectreviews', 'SelfSubjectReview', 'authentication.k8s.io'),
   review('tokenreviews', 'TokenReview', 'authentication.k8s.io'),
   review('localsubjectaccessreviews', 'LocalSubjectAccessReview', 'authorization.k8s.io', true),

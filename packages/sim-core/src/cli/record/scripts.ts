@@ -69,7 +69,8 @@ export const SCRIPTS: Record<string, { description: string; run: (ctx: Ctx) => P
       await waitFor(ctx, 'wait: 3 pods Ready', () => readyPods(ctx).length === 3);
       await must(ctx, 'kubectl scale deployment nginx --replicas=5', c.request('PATCH', `/apis/apps/v1/namespaces/${ns}/deployments/nginx/scale`, { spec: { replicas: 5 } }, 'application/merge-patch+json'));
       await waitFor(ctx, 'wait: 5 pods Ready', () => readyPods(ctx).length === 5);
-      const victim = readyPods(ctx).map((p) => p.metadata.name).sort()[0]!;
+      // The first pod the watch showed (the oldest): a choice that does not depend on random name suffixes.
+      const victim = readyPods(ctx)[0]!.metadata.name as string;
       await must(ctx, `kubectl delete pod <one of them>`, c.request('DELETE', `/api/v1/namespaces/${ns}/pods/${victim}`));
       await waitFor(ctx, 'wait: replaced, 5 pods Ready', () => !ctx.pods.has(victim) && readyPods(ctx).length === 5);
       const byNode = new Map<string, number>();

@@ -37,37 +37,23 @@ export function summarize(kind: string, o: any): Summary {
 const sameSummary = (a: Summary, b: Summary) => JSON.stringify(a) === JSON.stringify(b);
 
 /**
- * Stable keys: a ReplicaSet is "<deployment>-rs<n>" by creation order under its Deployment; a pod
- * "<replicaset key>-pod<n>" by creation order under its ReplicaSet; other objects keep their names.
+ * Stable keys: a ReplicaSet is "<deployment key>/rs<n>" and a pod "<replicaset key>/pod<n>", n by
+ * creation order among its owner's objects (creationTimestamp, then the order the watches first
+ * showed them: one watch delivers in resourceVersion order); other objects keep their names. Keys
+ * are given when the recording ends, so it does not matter which watch showed an owner or its
+ * dependents first.
  */
 export class Recorder {
-  private histories = new Map<string, ObjectHistory>();
-  private keys = new Map<string, string>(); // uid → stable key
-  private counters = new Map<string, number>();
-
-  private stableKey(kind: string, o: any): string {
-    const uid = o?.metadata?.uid ?? `${kind}/${o?.metadata?.namespace}/${o?.metadata?.name}`;
-    const known = this.keys.get(uid);
-    if (known) return known;
-    const owner = (o?.metadata?.ownerReferences ?? []).find((r: any) => r.controller);
-    let key: string;
-    if (owner && (kind === 'Pod' || kind === 'ReplicaSet')) {
-      const ownerKey = this.keys.get(owner.uid) ?? `${owner.kind}:${owner.name}`;
-      const base = `${ownerKey}/${kind === 'Pod' ? 'pod' : 'rs'}`;
-      const n = (this.counters.get(base) ?? 0) + 1;
-      this.counters.set(base, n);
-      key = `${base}${n}`;
-    } else key = `${kind}:${o?.metadata?.name}`;
-    this.keys.set(uid, key);
-    return key;
-  }
+  private objects = new Map<string, { kind: string; name: string; created: string; seen: number; owner?: { uid: string; kind: string; name: string }; states: Summary[] }>();
+  private seen = 0;
 
   observe(kind: string, type: string, o: any): void {
-    const key = this.stableKey(kind, o);
-    let h = this.histories.get(key);
+    const uid = o?.metadata?.uid ?? `${kind}/${o?.metadata?.namespace}/${o?.metadata?.name}`;
+    let h = this.objects.get(uid);
     if (!h) {
-      h = { kind, key, states: [] };
-      this.histories.set(key, h);
+      const owner = (o?.metadata?.ownerReferences ?? []).find((r: any) => r.controller);
+      h = { kind, name: o?.metadata?.name ?? '', created: o?.metadata?.creationTimestamp ?? '', seen: this.seen++, ...(owner && (kind === 'Pod' || kind === 'ReplicaSet') ? { owner: { uid: owner.uid, kind: owner.kind, name: owner.name } } : {}), states: [] };
+      this.objects.set(uid, h);
     }
     const sum: Summary = type === 'DELETED' ? { deleted: true } : summarize(kind, o);
     const last = h.states[h.states.length - 1];
@@ -75,12 +61,36 @@ export class Recorder {
   }
 
   result(): ObjectHistory[] {
-    return [...this.histories.values()].sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
+    const keys = new Map<string, string>();
+    const siblings = new Map<string, string[]>();
+    for (const [uid, h] of this.objects) if (h.owner) (siblings.get(h.owner.uid) ?? siblings.set(h.owner.uid, []).get(h.owner.uid)!).push(uid);
+    const order = (a: string, b: string) => {
+      const x = this.objects.get(a)!;
+      const y = this.objects.get(b)!;
+      return x.created !== y.created ? (x.created < y.created ? -1 : 1) : x.seen - y.seen;
+    };
+    for (const list of siblings.values()) list.sort(order);
+    const keyOf = (uid: string): string => {
+      const known = keys.get(uid);
+      if (known) return known;
+      const h = this.objects.get(uid)!;
+      let key: string;
+      if (h.owner) {
+        const ownerKey = this.objects.has(h.owner.uid) ? keyOf(h.owner.uid) : `${h.owner.kind}:${h.owner.name}`;
+        const same = siblings.get(h.owner.uid)!.filter((u) => this.objects.get(u)!.kind === h.kind);
+        key = `${ownerKey}/${h.kind === 'Pod' ? 'pod' : 'rs'}${same.indexOf(uid) + 1}`;
+      } else key = `${h.kind}:${h.name}`;
+      keys.set(uid, key);
+      return key;
+    };
+    return [...this.objects.entries()].map(([uid, h]) => ({ kind: h.kind, key: keyOf(uid), states: h.states })).sort((a, b) => (a.key < b.key ? -1 : a.key > b.key ? 1 : 0));
   }
 }
 
 export interface ObjectComparison {
   key: string;
+  /** The simulated object paired with it, when that one's key differs (pods are paired by history first, see compareHistories). */
+  simulatedKey?: string;
   kind: string;
   match: boolean;
   recorded: Summary[] | null;
@@ -89,22 +99,62 @@ export interface ObjectComparison {
   firstDifference: number;
 }
 
+const historyText = (h: ObjectHistory) => JSON.stringify(h.states);
+
+/**
+ * Pairs recorded and simulated objects and compares their transitions. Objects pair by key,
+ * except pods: which of a ReplicaSet's pods a drain evicts depends on where the scheduler put them
+ * (random tie-breaks, in a real cluster as here), so a ReplicaSet's pods pair first with a pod of
+ * the same ReplicaSet that went through the same transitions, and the rest by creation order.
+ */
 export function compareHistories(recorded: ObjectHistory[], simulated: ObjectHistory[]): { objects: ObjectComparison[]; matched: number; differed: number } {
-  const keys = [...new Set([...recorded.map((h) => h.key), ...simulated.map((h) => h.key)])].sort();
-  const objects = keys.map((key) => {
-    const r = recorded.find((h) => h.key === key);
-    const s = simulated.find((h) => h.key === key);
-    let first = -1;
-    const a = r?.states ?? [];
-    const b = s?.states ?? [];
-    for (let i = 0; i < Math.max(a.length, b.length); i++) {
-      if (!a[i] || !b[i] || !sameSummary(a[i]!, b[i]!)) {
-        first = i;
-        break;
-      }
+  const podGroup = (h: ObjectHistory) => (h.kind === 'Pod' ? h.key.replace(/\/pod\d+$/, '') : undefined);
+  const pairs: [ObjectHistory | undefined, ObjectHistory | undefined][] = [];
+  const simByKey = new Map(simulated.map((h) => [h.key, h]));
+  const usedSim = new Set<ObjectHistory>();
+  const groups = new Map<string, { r: ObjectHistory[]; s: ObjectHistory[] }>();
+  for (const h of recorded) {
+    const g = podGroup(h);
+    if (g !== undefined) (groups.get(g) ?? groups.set(g, { r: [], s: [] }).get(g)!).r.push(h);
+  }
+  for (const h of simulated) {
+    const g = podGroup(h);
+    if (g !== undefined) (groups.get(g) ?? groups.set(g, { r: [], s: [] }).get(g)!).s.push(h);
+  }
+  for (const { r, s } of groups.values()) {
+    const left = [...s];
+    const unpaired: ObjectHistory[] = [];
+    for (const h of r) {
+      const i = left.findIndex((x) => historyText(x) === historyText(h));
+      if (i >= 0) pairs.push([h, left.splice(i, 1)[0]!]);
+      else unpaired.push(h);
     }
-    return { key, kind: (r ?? s)!.kind, match: !!r && !!s && first === -1, recorded: r?.states ?? null, simulated: s?.states ?? null, firstDifference: first };
-  });
+    for (const h of unpaired) pairs.push([h, left.shift()]);
+    for (const x of left) pairs.push([undefined, x]);
+    for (const p of pairs) if (p[1]) usedSim.add(p[1]);
+  }
+  for (const h of recorded) {
+    if (podGroup(h) !== undefined) continue;
+    const m = simByKey.get(h.key);
+    if (m) usedSim.add(m);
+    pairs.push([h, m]);
+  }
+  for (const h of simulated) if (!usedSim.has(h) && podGroup(h) === undefined) pairs.push([undefined, h]);
+  const objects = pairs
+    .map(([r, s]) => {
+      let first = -1;
+      const a = r?.states ?? [];
+      const b = s?.states ?? [];
+      for (let i = 0; i < Math.max(a.length, b.length); i++) {
+        if (!a[i] || !b[i] || !sameSummary(a[i]!, b[i]!)) {
+          first = i;
+          break;
+        }
+      }
+      const key = (r ?? s)!.key;
+      return { key, ...(r && s && s.key !== r.key ? { simulatedKey: s.key } : {}), kind: (r ?? s)!.kind, match: !!r && !!s && first === -1, recorded: r?.states ?? null, simulated: s?.states ?? null, firstDifference: first };
+    })
+    .sort((x, y) => (x.key < y.key ? -1 : x.key > y.key ? 1 : 0));
   const matched = objects.filter((o) => o.match).length;
   return { objects, matched, differed: objects.length - matched };
 }

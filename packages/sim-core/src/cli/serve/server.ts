@@ -12,7 +12,7 @@ import { createServer, type Server } from 'node:https';
 import type { IncomingMessage, ServerResponse } from 'node:http';
 import type { TLSSocket } from 'node:tls';
 import type { Certificate } from '../../apiserver/authn/x509';
-import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_EVENT, makeFrontDoor, type FrontDoorRequest } from '../../client/front-door';
+import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_END, FRONT_DOOR_WATCH_EVENT, makeFrontDoor, type FrontDoorRequest } from '../../client/front-door';
 import { Simulation } from '../../kernel/simulation';
 import { seconds } from '../../kernel/time';
 import type { TraceEntry } from '../../kernel/trace';
@@ -191,6 +191,11 @@ export class LabServer {
       const d = e.data as { reqId: number; event: unknown };
       const w = this.waiting.get(d.reqId);
       if (w) w.res.write(JSON.stringify(d.event) + '\n');
+    } else if (e.kind === FRONT_DOOR_WATCH_END) {
+      const d = e.data as { reqId: number };
+      const w = this.waiting.get(d.reqId);
+      this.waiting.delete(d.reqId);
+      if (w) w.res.end();
     }
   }
 }

@@ -8,6 +8,8 @@
 import { HTTP_CANCEL, HTTP_REQUEST, HTTP_RESPONSE, HTTP_WATCH_EVENT, TCP_SYN, TCP_SYN_ACK, TLS_CLIENT_HELLO, TLS_SERVER_HELLO, type HttpRequest } from '../../apiserver/http';
 import type { Model, Output } from '../../kernel/model';
 import { calendarMs, rfc3339, type KubeObject } from '../../objects/meta';
+import { deleteOptionsFrom, deleteStrategyFor, planDelete, shouldDeleteDuringUpdate } from '../../apiserver/delete';
+import { mergePatch } from '../../apiserver/rmw';
 
 interface Watcher {
   from: string;
@@ -29,15 +31,25 @@ export interface FakeApiState {
   requests: number;
 }
 
-/** Watchers of a collection that may match an object: those without a node filter, and those of its node. */
-function candidates(s: FakeApiState, c: string, nodeNames: (string | undefined)[]): Watcher[] {
+/** The watchers by collection and node filter ("*" for none), built once and kept in step as watches start and end. */
+function watchIndex(s: FakeApiState): Record<string, Watcher[]> {
   if (!s.watchIndex) {
     s.watchIndex = {};
     for (const w of s.watchers) (s.watchIndex[`${w.collection}|${w.nodeName ?? '*'}`] ??= []).push(w);
   }
-  const out = [...(s.watchIndex[`${c}|*`] ?? [])];
-  for (const n of new Set(nodeNames)) if (n !== undefined) out.push(...(s.watchIndex[`${c}|${n}`] ?? []));
-  return out;
+  return s.watchIndex;
+}
+
+/** Watchers of a collection that may match an object: those without a node filter, and those of its nodes. */
+function candidates(s: FakeApiState, c: string, nodeNames: (string | undefined)[]): Watcher[] {
+  const idx = watchIndex(s);
+  const all = idx[`${c}|*`] ?? [];
+  const a = nodeNames[0];
+  const b = nodeNames[1] !== a ? nodeNames[1] : undefined;
+  const na = a !== undefined ? idx[`${c}|${a}`] : undefined;
+  const nb = b !== undefined ? idx[`${c}|${b}`] : undefined;
+  if (!na && !nb) return all;
+  return [...all, ...(na ?? []), ...(nb ?? [])];
 }
 
 const KINDS: Record<string, [string, string]> = {
@@ -83,8 +95,11 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
     step(s, input, env) {
       const out: Output[] = [];
       const nowIso = rfc3339(calendarMs(env.epochMs, env.now));
+      // One copy of the object per event, shared by every watcher (as kube-apiserver's watch cache
+      // hands the same object to every watcher); receivers never change what they are handed.
       const emit = (collection: string, type: string, o: KubeObject) => {
-        for (const w of candidates(s, collection, [o.spec?.nodeName ?? ''])) if (w.collection === collection && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
+        let copy: KubeObject | undefined;
+        for (const w of candidates(s, collection, [o.spec?.nodeName ?? ''])) if (w.collection === collection && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: (copy ??= structuredClone(o)) } } });
         // A field-selector watch sees an object leave its selection as DELETED (bind: nodeName '' → x).
       };
       const put = (c: string, o: KubeObject, type: 'ADDED' | 'MODIFIED', old?: KubeObject) => {
@@ -92,9 +107,10 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
         (s.store[c] ??= {})[o.metadata.namespace ? `${o.metadata.namespace}/${o.metadata.name}` : o.metadata.name] = o;
         if (old && c === 'pods' && (old.spec?.nodeName ?? '') !== (o.spec?.nodeName ?? '')) {
           const cand = candidates(s, c, [old.spec?.nodeName ?? '', o.spec?.nodeName ?? '']);
-          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && matches(w, old) && !matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'DELETED', object: structuredClone(o) } } });
-          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && !matches(w, old) && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'ADDED', object: structuredClone(o) } } });
-          for (const w of cand) if (w.collection === c && w.nodeName === undefined && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: structuredClone(o) } } });
+          const copy = structuredClone(o);
+          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && matches(w, old) && !matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'DELETED', object: copy } } });
+          for (const w of cand) if (w.collection === c && w.nodeName !== undefined && !matches(w, old) && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type: 'ADDED', object: copy } } });
+          for (const w of cand) if (w.collection === c && w.nodeName === undefined && matches(w, o)) out.push({ type: 'send', to: w.from, kind: HTTP_WATCH_EVENT, payload: { conn: w.conn, stream: w.stream, event: { type, object: copy } } });
           return;
         }
         emit(c, type, o);
@@ -103,8 +119,7 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
         const o = s.store[c]?.[k];
         if (!o) return;
         delete s.store[c]![k];
-        o.metadata.resourceVersion = String(++s.rv);
-        emit(c, 'DELETED', o);
+        emit(c, 'DELETED', { ...o, metadata: { ...o.metadata, resourceVersion: String(++s.rv) } });
       };
       if (input.type === 'command') {
         const { method, path, body } = input.payload as { method: string; path: string; body?: unknown };
@@ -134,8 +149,9 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
         const nodeSel = r.query['fieldSelector']?.startsWith('spec.nodeName=') ? r.query['fieldSelector'].slice('spec.nodeName='.length) : undefined;
         if (req.method === 'GET' && !r.name) {
           if (r.query['watch'] === 'true') {
-            s.watchIndex = null;
-            s.watchers.push({ from, conn: req.conn, stream: req.stream, collection: c, ...(r.namespace ? { namespace: r.namespace } : {}), ...(nodeSel !== undefined ? { nodeName: nodeSel } : {}) });
+            const w: Watcher = { from, conn: req.conn, stream: req.stream, collection: c, ...(r.namespace ? { namespace: r.namespace } : {}), ...(nodeSel !== undefined ? { nodeName: nodeSel } : {}) };
+            s.watchers.push(w);
+            if (s.watchIndex) (s.watchIndex[`${c}|${nodeSel ?? '*'}`] ??= []).push(w);
             reply(200, null);
             return;
           }
@@ -189,7 +205,25 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
           if (c === 'deployments' || c === 'replicasets') o.metadata.generation = 1;
           if (c === 'pods') o.status = { phase: 'Pending', qosClass: 'BestEffort' };
           put(c, o, 'ADDED');
-          reply(201, structuredClone(o));
+          reply(201, o);
+          return;
+        }
+        if (req.method === 'PATCH' && !r.sub && (req.headers['Content-Type'] ?? '').startsWith('application/merge-patch+json')) {
+          // A JSON merge patch (the garbage collector's ownerReferences and finalizers): the
+          // patch's resourceVersion must match; emptying the finalizers of an object being deleted deletes it.
+          const old = coll[k];
+          if (!old) return reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
+          const rv = (req.body as { metadata?: { resourceVersion?: string } })?.metadata?.resourceVersion;
+          if (rv && rv !== old.metadata.resourceVersion) return reply(409, { kind: 'Status', code: 409, reason: 'Conflict' });
+          const n = mergePatch(structuredClone(old), req.body) as KubeObject;
+          n.metadata = { ...n.metadata, name: old.metadata.name, uid: old.metadata.uid, creationTimestamp: old.metadata.creationTimestamp, ...(old.metadata.namespace ? { namespace: old.metadata.namespace } : {}) };
+          if (shouldDeleteDuringUpdate(old, n, false)) {
+            reply(200, structuredClone(n));
+            remove(c, k);
+            return;
+          }
+          put(c, n, 'MODIFIED', old);
+          reply(200, structuredClone(n));
           return;
         }
         if (req.method === 'PUT' || req.method === 'PATCH') {
@@ -197,13 +231,14 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
           if (!old) return reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
           const body = req.body as KubeObject;
           if (req.method === 'PUT' && body.metadata?.resourceVersion && body.metadata.resourceVersion !== old.metadata.resourceVersion) return reply(409, { kind: 'Status', code: 409, reason: 'Conflict' });
-          const n = structuredClone(old);
+          // A new object for the new version (the stored one is shared with every watcher and reader, never changed).
+          const n: KubeObject = { ...old, metadata: { ...old.metadata } };
           if (r.sub === 'status') {
             n.status = req.method === 'PATCH' ? { ...(old.status ?? {}), ...body.status } : body.status;
             // apps' status strategy keeps the request's annotations (the Deployment's revision).
             if ((c === 'deployments' || c === 'replicasets') && body.metadata?.annotations) n.metadata.annotations = body.metadata.annotations;
           }
-          else if (r.sub === 'scale') n.spec.replicas = (body as any).spec.replicas;
+          else if (r.sub === 'scale') n.spec = { ...n.spec, replicas: (body as any).spec.replicas };
           else {
             if (JSON.stringify(body.spec) !== JSON.stringify(old.spec) && n.metadata.generation) n.metadata.generation++;
             n.spec = body.spec;
@@ -212,23 +247,25 @@ export function makeFakeApiserver(seedObjects: KubeObject[] = []): Model<FakeApi
           }
           if (r.sub === 'scale' && n.metadata.generation) n.metadata.generation++;
           put(c, n, 'MODIFIED', old);
-          reply(200, structuredClone(n));
+          reply(200, n);
           return;
         }
         if (req.method === 'DELETE') {
+          // The registry's delete (apiserver/delete.ts): preconditions, graceful pod deletion,
+          // finalizers and the propagation policy's orphan/foregroundDeletion finalizers.
           const o = coll[k];
           if (!o) return reply(404, { kind: 'Status', code: 404, reason: 'NotFound' });
-          const grace = (req.body as any)?.gracePeriodSeconds ?? (c === 'pods' ? o.spec?.terminationGracePeriodSeconds ?? 30 : 0);
-          if (c === 'pods' && o.spec?.nodeName && grace > 0 && !o.metadata.deletionTimestamp) {
-            const n = structuredClone(o);
-            n.metadata.deletionTimestamp = nowIso;
-            n.metadata.deletionGracePeriodSeconds = grace;
-            put(c, n, 'MODIFIED');
-            reply(200, structuredClone(n));
-            return;
+          const parsed = deleteOptionsFrom(req.body, new URLSearchParams());
+          const plan = planDelete(o, parsed.ok ? parsed.options : {}, deleteStrategyFor(c === 'deployments' || c === 'replicasets' ? 'apps' : '', c), calendarMs(env.epochMs, env.now));
+          if (!plan.ok) return reply(plan.code, { kind: 'Status', code: plan.code, reason: plan.code === 409 ? 'Conflict' : 'Invalid', message: plan.message });
+          if (plan.action === 'none' || plan.action === 'unchanged') return reply(200, structuredClone(o));
+          if (plan.action === 'update') {
+            const n = structuredClone(plan.object);
+            put(c, n, 'MODIFIED', o);
+            return reply(200, structuredClone(n));
           }
-          if (c === 'pods' && o.metadata.deletionTimestamp && grace > 0) return reply(200, structuredClone(o));
-          reply(200, structuredClone(o));
+          if (plan.action === 'update-then-delete') put(c, structuredClone(plan.object), 'MODIFIED', o);
+          reply(200, structuredClone(coll[k] ?? o));
           remove(c, k);
         }
       }

@@ -1,0 +1,128 @@
+/**
+ * Real kubectl 1.33 against `lab serve`, for PATCH: `kubectl apply -f` of a changed manifest (the
+ * client computes a three-way strategic merge patch with `$setElementOrder` and `$patch: delete`
+ * and sends it as application/strategic-merge-patch+json), `kubectl patch --type=strategic`,
+ * `--type=json` and `--type=merge`, and a JSON patch whose test fails — with the object then read
+ * back with `kubectl get -o json`. Same skip rules as kubectl-frontdoor.test.ts (skip when the
+ * binary is missing, fail under CI=true).
+ */
+import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll, describe, expect, it } from 'vitest';
+import { startServe } from '../src/cli/commands/serve';
+import type { LabServer } from '../src/cli/serve/server';
+import { kubectlBinaries, runKubectl } from './kubectl-tools';
+
+const bins = kubectlBinaries(['1.33']);
+
+const manifest = (image: string, env: [string, string][], replicas = 1) => `apiVersion: apps/v1
+kind: Deployment
+metadata:
+  name: patchy
+  labels:
+    app: patchy
+spec:
+  replicas: ${replicas}
+  selector:
+    matchLabels:
+      app: patchy
+  template:
+    metadata:
+      labels:
+        app: patchy
+    spec:
+      containers:
+      - name: web
+        image: ${image}
+        env:
+${env.map(([n, v]) => `        - name: ${n}\n          value: "${v}"`).join('\n')}
+      - name: sidecar
+        image: busybox:1.36
+        command: ["sleep", "infinity"]
+`;
+
+for (const b of bins) {
+  describe(`kubectl ${b.version} patches against lab serve`, () => {
+    let dir = '';
+    let server: LabServer;
+    let feed: { close: () => Promise<void> };
+    let kubeconfig = '';
+    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
+    const getDeploy = async () => {
+      const r = await k('get', 'deployment', 'patchy', '-o', 'json');
+      expect(r.stderr).toBe('');
+      return JSON.parse(r.stdout);
+    };
+
+    beforeAll(async () => {
+      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-patch-${b.version}-`));
+      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
+      server = s.server;
+      feed = s.feed;
+      kubeconfig = s.kubeconfig;
+    });
+    afterAll(async () => {
+      await server?.close();
+      await feed?.close();
+      if (dir) rmSync(dir, { recursive: true, force: true });
+    });
+
+    it('kubectl apply -f, then apply of a changed manifest: image changed, env merged by name in the manifest\'s order, a removed var gone', async () => {
+      const file = join(dir, 'deploy.yaml');
+      writeFileSync(file, manifest('nginx:1.27', [['A', '1'], ['B', '2']]));
+      const created = await k('apply', '-f', file);
+      expect(created.stderr).toBe('');
+      expect(created.stdout).toBe('deployment.apps/patchy created\n');
+      writeFileSync(file, manifest('nginx:1.28', [['C', '3'], ['B', '20']], 2));
+      const configured = await k('apply', '-f', file);
+      expect(configured.stderr).toBe('');
+      expect(configured.stdout).toBe('deployment.apps/patchy configured\n');
+      const d = await getDeploy();
+      expect(d.spec.replicas).toBe(2);
+      const [web, sidecar] = d.spec.template.spec.containers;
+      expect(web.image).toBe('nginx:1.28');
+      expect(web.env).toEqual([{ name: 'C', value: '3' }, { name: 'B', value: '20' }]);
+      expect(sidecar).toMatchObject({ name: 'sidecar', image: 'busybox:1.36', command: ['sleep', 'infinity'] });
+      expect(JSON.stringify(d)).not.toContain('$setElementOrder');
+      // The last-applied annotation is the new manifest.
+      expect(JSON.parse(d.metadata.annotations['kubectl.kubernetes.io/last-applied-configuration']).spec.template.spec.containers[0].image).toBe('nginx:1.28');
+      const again = await k('apply', '-f', file);
+      expect(again.stdout).toBe('deployment.apps/patchy unchanged\n');
+    });
+
+    it('kubectl patch --type=strategic adds an env var by name and keeps the others', async () => {
+      const r = await k('patch', 'deployment', 'patchy', '--type=strategic', '-p', '{"spec":{"template":{"spec":{"containers":[{"name":"web","env":[{"name":"D","value":"4"}]}]}}}}');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('deployment.apps/patchy patched\n');
+      const d = await getDeploy();
+      expect(d.spec.template.spec.containers[0].env).toEqual([{ name: 'D', value: '4' }, { name: 'C', value: '3' }, { name: 'B', value: '20' }]);
+      expect(d.spec.template.spec.containers).toHaveLength(2);
+    });
+
+    it('kubectl patch --type=json replaces and removes by path', async () => {
+      const r = await k('patch', 'deployment', 'patchy', '--type=json', '-p', '[{"op":"replace","path":"/spec/replicas","value":3},{"op":"remove","path":"/spec/template/spec/containers/0/env/0"}]');
+      expect(r.stderr).toBe('');
+      expect(r.stdout).toBe('deployment.apps/patchy patched\n');
+      const d = await getDeploy();
+      expect(d.spec.replicas).toBe(3);
+      expect(d.spec.template.spec.containers[0].env.map((e: { name: string }) => e.name)).toEqual(['C', 'B']);
+    });
+
+    it('kubectl patch --type=merge; a patch that changes nothing says so', async () => {
+      const r = await k('patch', 'deployment', 'patchy', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}');
+      expect(r.stdout).toBe('deployment.apps/patchy patched\n');
+      const same = await k('patch', 'deployment', 'patchy', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}');
+      expect(same.stdout).toBe('deployment.apps/patchy patched (no change)\n');
+    });
+
+    it('a JSON patch whose test fails: kubectl reports the 422, and nothing changes', async () => {
+      const before = await getDeploy();
+      const r = await k('patch', 'deployment', 'patchy', '--type=json', '-p', '[{"op":"test","path":"/spec/replicas","value":9},{"op":"replace","path":"/spec/replicas","value":9}]');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('The request is invalid: the server rejected our request due to an error in our request\n');
+      const after = await getDeploy();
+      expect(after.spec).toEqual(before.spec);
+    });
+  });
+}
