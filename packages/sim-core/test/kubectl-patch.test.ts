@@ -124,5 +124,16 @@ for (const b of bins) {
       const after = await getDeploy();
       expect(after.spec).toEqual(before.spec);
     });
+
+    it('a patch whose result is invalid is refused with the validation text, and nothing changes', async () => {
+      const before = await getDeploy();
+      const r = await k('patch', 'deployment', 'patchy', '-p', '{"spec":{"replicas":-1}}');
+      expect(r.code).toBe(1);
+      expect(r.stderr).toBe('The Deployment "patchy" is invalid: spec.replicas: Invalid value: -1: must be greater than or equal to 0\n');
+      const j = await k('patch', 'deployment', 'patchy', '--type=json', '-p', '[{"op":"replace","path":"/spec/template/spec/containers/0/image","value":""}]');
+      expect(j.stderr).toBe('The Deployment "patchy" is invalid: spec.template.spec.containers[0].image: Required value\n');
+      const after = await getDeploy();
+      expect(after.metadata.resourceVersion).toBe(before.metadata.resourceVersion);
+    });
   });
 }

@@ -974,6 +974,16 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       const reqId = `${p.auditID}/${s.nextReq++}`;
       const deleting = m.delete === true || shouldDeleteDuringUpdate(current, m.object, p.def.resource === 'namespaces');
       const obj = m.object;
+      if (!deleting && (p.mutation.kind === 'merge-patch' || p.mutation.kind === 'strategic-merge-patch' || p.mutation.kind === 'json-patch') && !p.info.subresource) {
+        // handlers/patch.go: the patched JSON is decoded into the typed object (defaulting) and
+        // the update strategy validates it; an invalid result is a 422 and nothing is written.
+        defaultObject(p.def.kind, obj);
+        const errs = validateObject(p.def.kind, obj);
+        if (errs.length > 0) {
+          respond(s, out, p.from, p.req, statusResponse(invalidStatus(p.def.kind, p.def.group, p.info.name, errs)), p.auditID, APISERVER_COSTS.responseBaseUs);
+          return;
+        }
+      }
       if (!deleting && p.mutation.kind !== 'status' && JSON.stringify(obj.spec) !== JSON.stringify(current.spec) && obj.metadata.generation !== undefined) obj.metadata.generation = Number(obj.metadata.generation) + 1;
       if (!deleting && (p.mutation.kind === 'merge-patch' || p.mutation.kind === 'strategic-merge-patch' || p.mutation.kind === 'json-patch') && stableStringify(obj) === stableStringify(current)) {
         // GuaranteedUpdate: a patch that changes nothing is not written (no new resourceVersion, no event).
