@@ -69,7 +69,8 @@ describe('PATCH by Content-Type', () => {
     call('POST', DEPLOY, deployment('merge'));
     const r = call('PATCH', `${DEPLOY}/merge`, { spec: { template: { spec: { containers: [{ name: 'web', image: 'nginx:1.28' }] } } } }, MERGE);
     expect(r.status).toBe(200);
-    expect(r.body.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.28' }]);
+    // The list is replaced whole; the patched object is then defaulted as upstream decodes it (imagePullPolicy, …).
+    expect(r.body.spec.template.spec.containers).toEqual([{ name: 'web', image: 'nginx:1.28', imagePullPolicy: 'IfNotPresent', resources: {}, terminationMessagePath: '/dev/termination-log', terminationMessagePolicy: 'File' }]);
   });
 
   it('$setElementOrder (what kubectl apply sends) orders the merged list; $patch: delete removes by key', () => {

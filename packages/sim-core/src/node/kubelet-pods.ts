@@ -26,6 +26,8 @@
  * the pods/log endpoint wiring (containerd keeps each container's output; the apiserver's proxy
  * to kubelet:10250 is not there yet).
  */
+import { sha256 } from '@noble/hashes/sha2.js';
+import { bytesToHex } from '@noble/hashes/utils.js';
 import type { Certificate } from '../apiserver/authn/x509';
 import { HTTP_RESPONSE, type HttpResponse } from '../apiserver/http';
 import { newConnection, onHandshake, openConnection, request, type ApiConnection } from '../client/api-connection';
@@ -467,7 +469,7 @@ export function podStatus(w: PodWorker, config: Pick<KubeletConfig, 'nodeIP'>, n
       {
         name: c.name,
         image: normalizeImage(c.image).replace(/^docker\.io\/(library\/)?/, 'docker.io/$1'),
-        imageID: w.imageRef && running ? w.imageRef : '',
+        imageID: w.imageRef && running ? repoDigest(w.imageRef) : '',
         ...(w.containerId && running ? { containerID: `containerd://${w.containerId}` } : {}),
         ready: running,
         restartCount: 0,
@@ -485,3 +487,13 @@ export function podStatus(w: PodWorker, config: Pick<KubeletConfig, 'nodeIP'>, n
 }
 
 export type { StepEnv };
+
+/**
+ * containerStatuses[].imageID as the kubelet reports it from CRI ContainerStatus.image_ref: the
+ * repository digest, `docker.io/library/nginx@sha256:<64 hex>`. The lab has no registry, so the
+ * digest is a stand-in: sha256 of the image reference (stable per image, the right shape).
+ */
+export function repoDigest(imageRef: string): string {
+  const repo = imageRef.replace(/@sha256:[0-9a-f]{64}$/, '').replace(/:[^:/]+$/, '');
+  return `${repo}@sha256:${bytesToHex(sha256(new TextEncoder().encode(imageRef)))}`;
+}
