@@ -15,7 +15,7 @@ import { dirname, join, resolve } from 'node:path';
 import { fileURLToPath } from 'node:url';
 import protobuf from 'protobufjs';
 
-export const API_FILES = ['apps/v1', 'core/v1', 'authentication/v1', 'authorization/v1', 'rbac/v1', 'policy/v1', 'coordination/v1', 'discovery/v1', 'autoscaling/v1'];
+export const API_FILES = ['apps/v1', 'core/v1', 'authentication/v1', 'authorization/v1', 'rbac/v1', 'policy/v1', 'coordination/v1', 'discovery/v1', 'autoscaling/v1', 'storage/v1'];
 
 const dir = resolve(process.argv[2] ?? '');
 const root = new protobuf.Root();

@@ -112,6 +112,15 @@ for (const b of bins) {
     it('kubectl patch --type=merge; a patch that changes nothing says so', async () => {
       const r = await k('patch', 'deployment', 'patchy', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}');
       expect(r.stdout).toBe('deployment.apps/patchy patched\n');
+      // kubectl says "(no change)" when the object it gets back equals the one it read first; let
+      // the controllers finish reacting (status writes) so nothing else changes it in between.
+      let rv = '';
+      for (let i = 0; i < 50; i++) {
+        const now = (await getDeploy()).metadata.resourceVersion as string;
+        if (now === rv) break;
+        rv = now;
+        await new Promise((res) => setTimeout(res, 200));
+      }
       const same = await k('patch', 'deployment', 'patchy', '--type=merge', '-p', '{"metadata":{"labels":{"tier":"web"}}}');
       expect(same.stdout).toBe('deployment.apps/patchy patched (no change)\n');
     });

@@ -40,6 +40,19 @@ describe('API discovery', () => {
     expect((discovery('/apis/apps/v1', undefined, 'x')!.body as any).resources.find((r: any) => r.name === 'deployments/scale')).toMatchObject({ group: 'autoscaling', version: 'v1', kind: 'Scale' });
   });
 
+  it('storage: pvc/pv/quota in the core group with status, storage.k8s.io after rbac with storageclasses (sc)', () => {
+    const core = (discovery('/api', ACCEPT_130, 'x')!.body as any).items[0].versions[0].resources;
+    const pvc = core.find((x: any) => x.resource === 'persistentvolumeclaims');
+    expect(pvc).toMatchObject({ scope: 'Namespaced', singularResource: 'persistentvolumeclaim', shortNames: ['pvc'], verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'] });
+    expect(pvc.subresources.map((x: any) => x.subresource)).toEqual(['status']);
+    expect(core.find((x: any) => x.resource === 'persistentvolumes')).toMatchObject({ scope: 'Cluster', shortNames: ['pv'] });
+    expect(core.find((x: any) => x.resource === 'resourcequotas')).toMatchObject({ scope: 'Namespaced', shortNames: ['quota'] });
+    const groups = (discovery('/apis', undefined, 'x')!.body as any).groups.map((g: any) => g.name);
+    expect(groups.indexOf('storage.k8s.io')).toBe(groups.indexOf('rbac.authorization.k8s.io') + 1);
+    const sc = (discovery('/apis/storage.k8s.io/v1', undefined, 'x')!.body as any).resources;
+    expect(sc).toEqual([{ name: 'storageclasses', singularName: 'storageclass', namespaced: false, kind: 'StorageClass', verbs: ['create', 'delete', 'deletecollection', 'get', 'list', 'patch', 'update', 'watch'], shortNames: ['sc'] }]);
+  });
+
   it('paths that are not discovery are not answered here', () => {
     expect(discovery('/apis/nope.example.com', undefined, 'x')).toBeUndefined();
     expect(discovery('/apis/apps/v9', undefined, 'x')).toBeUndefined();

@@ -32,6 +32,7 @@ import { apiVersionOf, findResource, listPrefix, objectKey, RESOURCES, type Reso
 import { toTable } from './printers/table';
 import { discovery } from './discovery';
 import { openapiV3 } from './openapi';
+import { openapiV2 } from './openapi-v2';
 import { impersonation } from './impersonation';
 import { review } from './reviews';
 import { AUDIT_NOTE, auditEvent, type AuditContext } from './audit';
@@ -41,7 +42,14 @@ import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
 import { stableStringify } from '../kernel/trace';
 import { goTypeFor, mergePatchBodyError, negotiatePatchType } from './patch';
 import { deletedResponse, deleteOptionsFrom, deleteStrategyFor, IMMORTAL_NAMESPACES, isDryRun, planDelete, planNamespaceDelete, shouldDeleteDuringUpdate, type DeleteOptions, type DeletePlan } from './delete';
-import { defaultDeployment, defaultPodSpec, defaultReplicaSet } from './defaults';
+import { defaultDeployment, defaultPodSpec, defaultReplicaSet, defaultStorageObject, prepareStorageObjectForCreate } from './defaults';
+import { quantityDecodeError, validatePersistentVolume, validatePersistentVolumeClaim, validatePersistentVolumeClaimUpdate } from './validation/persistent-volume';
+import { validateStorageClass, validateStorageClassUpdate } from './validation/storage';
+import { validateResourceQuota } from './validation/resource-quota';
+import { ADMISSION_INFORMERS, loadAdmissionCache, newAdmissionCaches, observeAdmissionWrite, quotasIn, storageClassesOf, type AdmissionCaches, type AdmissionInformer } from './admission/informers';
+import { admitDefaultStorageClass } from './admission/default-storage-class';
+import { admitStorageProtection } from './admission/storage-object-in-use-protection';
+import { checkQuotaRequest, QUOTA_RETRIES } from './admission/resource-quota';
 import { errorText, invalid, invalidStatus, notSupported, type FieldError } from './validation/field';
 import { validateDeployment, validateReplicaSet } from './validation/apps';
 import { validatePod } from './validation/core';
@@ -94,6 +102,8 @@ interface DeletePending {
 type Pending =
   | { op: 'rbac-load'; resource: string }
   | { op: 'ns-load' }
+  | { op: 'admission-load'; resource: AdmissionInformer }
+  | { op: 'quota-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string; quotas: KubeObject[]; retries: number }
   | DeletePending
   | { op: 'deletecollection-list'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; options: DeleteOptions; sel: Selectors }
   | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
@@ -122,6 +132,8 @@ export interface ApiServerState {
   traces: Record<string, TraceContext>;
   /** NamespaceLifecycle's namespace informer: phase by namespace name (listed at start, kept from writes). */
   namespacePhase?: Record<string, string>;
+  /** DefaultStorageClass's and ResourceQuota's informers (listed at start, kept from writes): admission/informers.ts. */
+  admission?: AdmissionCaches;
   /** deletecollection requests in flight: their items' deletes still running, the first error. */
   collections?: Record<string, { remaining: number; items: KubeObject[]; rev: string; error?: Status }>;
 }
@@ -184,6 +196,16 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
         s.syncing++;
         const nsPrefix = listPrefix(nsDef, '');
         out.push(etcdSend(s, { method: KV_RANGE, reqId: nsReq, request: { key: nsPrefix, range_end: prefixEnd(nsPrefix) } }));
+        // DefaultStorageClass's and ResourceQuota's informers (admission/informers.ts) list theirs.
+        s.admission = newAdmissionCaches();
+        for (const resource of ADMISSION_INFORMERS) {
+          const d = RESOURCES.find((r) => r.resource === resource)!;
+          const id = `apiserver-${s.nextReq++}`;
+          s.pending[id] = { op: 'admission-load', resource };
+          s.syncing++;
+          const prefix = listPrefix(d, '');
+          out.push(etcdSend(s, { method: KV_RANGE, reqId: id, request: { key: prefix, range_end: prefixEnd(prefix) } }));
+        }
         return { state: s, outputs: out };
       }
       if (input.type === 'timer' && onWatchTimer(s, input.name, env, out)) return { state: s, outputs: out };
@@ -359,7 +381,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
     if (info.path === '/healthz' || info.path === '/livez' || info.path === '/readyz') respond(s, out, from, req, { status: 200, headers: { 'Content-Type': 'text/plain; charset=utf-8' }, body: 'ok' }, auditID, chainUs);
     else if (info.path === '/version') respond(s, out, from, req, json(200, VERSION_INFO), auditID, chainUs);
     else {
-      const d = req.method === 'GET' ? (discovery(info.path, req.headers['Accept'], `${s.config.advertiseAddress}:${s.config.port}`) ?? openapiV3(info.path)) : undefined;
+      const d = req.method === 'GET' ? (discovery(info.path, req.headers['Accept'], `${s.config.advertiseAddress}:${s.config.port}`) ?? openapiV3(info.path) ?? openapiV2(info.path, req.headers['Accept'], req.headers['If-None-Match'])) : undefined;
       respond(s, out, from, req, d ?? statusResponse(notFoundPath()), auditID, chainUs);
     }
     return;
@@ -546,7 +568,10 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       if (sub === 'status' && info.verb === 'update') {
-        rmw(objectKey(def, info.namespace, info.name), { kind: 'status', status: body.status ?? {}, ...(def.group === 'apps' && body.metadata?.annotations ? { annotations: body.metadata.annotations as Record<string, string> } : {}) });
+        // An update carries the resourceVersion it read: a stale one is a 409 Conflict (store.go
+        // GuaranteedUpdate with the object's resourceVersion as precondition), never a silent overwrite.
+        const rv = body.metadata?.resourceVersion;
+        rmw(objectKey(def, info.namespace, info.name), { kind: 'status', status: body.status ?? {}, ...(rv ? { resourceVersion: String(rv) } : {}), ...(def.group === 'apps' && body.metadata?.annotations ? { annotations: body.metadata.annotations as Record<string, string> } : {}) });
         return;
       }
       if (sub === 'scale' && info.verb === 'update') {
@@ -573,6 +598,12 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         return;
       }
       const obj = structuredClone(body);
+      // A quantity that does not parse is the JSON decoder's error, a 400 before anything else.
+      const decodeErr = quantityDecodeError(def.kind, def.version, obj);
+      if (decodeErr) {
+        respond(s, out, from, req, statusResponse(badRequest(decodeErr)), auditID, chainUs);
+        return;
+      }
       if (unknown && unknown.length > 0) {
         unknownJsonFields(apiVersionOf(def), def.kind, obj, { prune: true });
         if (fieldValidation !== 'Ignore') (s.warnings ??= {})[auditID] = unknown.map((f) => `unknown field "${f}"`);
@@ -593,6 +624,10 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
       const key = objectKey(def, info.namespace, name);
       // Defaulting, then validation (registry strategy PrepareForCreate/Validate); a 422 leaves the store untouched.
       defaultObject(def.kind, obj);
+      // DefaultStorageClass admission (mutating, creates only): a classless claim gets the default class.
+      if (info.verb === 'create' && def.kind === 'PersistentVolumeClaim') admitDefaultStorageClass(obj, storageClassesOf(s.admission));
+      // StorageObjectInUseProtection admission (mutating, creates only): the protection finalizers.
+      if (info.verb === 'create') admitStorageProtection(def.kind, obj);
       const errs = validateObject(def.kind, obj);
       if (errs.length > 0) {
         out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: false, errors: errs.map(errorText) }, chainUs));
@@ -604,14 +639,15 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         obj.metadata.creationTimestamp = rfc3339(nowMs);
         if (def.kind === 'Pod') defaultPod(obj);
         if (def.kind === 'Namespace') prepareNamespaceForCreate(obj);
+        prepareStorageObjectForCreate(def.kind, obj, nowMs);
         if (obj.spec !== undefined && (def.group === 'apps' || def.kind === 'Pod')) obj.metadata.generation = 1;
         // Trace context rides beside the object (like a traceparent header), never inside it: a
         // traced request's object, or one owned by a traced object, carries the owner's trace.
         const t = trace ?? inheritedTrace(s, obj);
         if (t) s.traces[obj.metadata.uid!] = t;
         out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: true, defaulted: defaultedFields(def.kind, body, obj) }, chainUs));
-        s.pending[reqId] = { op: 'create', ...base, body: obj, key };
-        out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'EQUAL', mod_revision: 0 }], success: [{ request_put: { key, value: encodeForStorage(obj) } }], failure: [{ request_range: { key } }] }, trace }, chainUs));
+        // ResourceQuota admission (validating): charge the namespace's quotas first, then the create.
+        createWithQuota(s, { ...base, body: obj, key }, reqId, nowMs, out, chainUs, QUOTA_RETRIES);
       } else {
         const rv = Number(obj.metadata.resourceVersion ?? 0);
         s.pending[reqId] = { op: 'update', ...base, body: obj, key };
@@ -767,13 +803,45 @@ function defaultObject(kind: string, obj: KubeObject): void {
   if (kind === 'Deployment') defaultDeployment(obj);
   else if (kind === 'ReplicaSet') defaultReplicaSet(obj);
   else if (kind === 'Pod' && obj.spec) defaultPodSpec(obj.spec);
+  else defaultStorageObject(kind, obj);
 }
 
-function validateObject(kind: string, obj: KubeObject): FieldError[] {
+function validateObject(kind: string, obj: KubeObject, old?: KubeObject): FieldError[] {
   if (kind === 'Deployment') return validateDeployment(obj);
   if (kind === 'ReplicaSet') return validateReplicaSet(obj);
   if (kind === 'Pod') return validatePod(obj);
+  // An update (here: a patch, whose object as it was is known) adds the kind's update rules.
+  if (kind === 'PersistentVolumeClaim') return [...validatePersistentVolumeClaim(obj), ...(old ? validatePersistentVolumeClaimUpdate(obj, old) : [])];
+  if (kind === 'PersistentVolume') return validatePersistentVolume(obj);
+  if (kind === 'StorageClass') return [...validateStorageClass(obj), ...(old ? validateStorageClassUpdate(obj, old) : [])];
+  if (kind === 'ResourceQuota') return validateResourceQuota(obj);
   return [];
+}
+
+/** The resources whose usage the resource quota controller here counts, so admission charges them (quota/evaluators.ts). */
+const QUOTA_TRACKED = ['pods', 'persistentvolumeclaims', 'services'];
+
+/**
+ * ResourceQuota admission, then the store's create: a refusal is the 403 in the plugin's words;
+ * quotas whose usage changes are written first in one Txn that compares each one's revision (a
+ * changed quota is read back and the check runs again, up to `retries` times).
+ */
+function createWithQuota(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string }, reqId: string, nowMs: number, out: Output[], afterUs: number, retries: number, charged = false): void {
+  const obj = p.body;
+  const decision = !charged && QUOTA_TRACKED.includes(p.def.resource) && !p.def.group ? checkQuotaRequest(quotasIn(s.admission, p.info.namespace), p.def.resource, obj, nowMs) : { ok: true as const, updated: [] as KubeObject[] };
+  if (!decision.ok) {
+    respond(s, out, p.from, p.req, statusResponse(forbidden(qualified(p.def), obj.metadata.name, decision.message)), p.auditID, afterUs);
+    return;
+  }
+  if (decision.updated.length > 0) {
+    const quotaDef = RESOURCES.find((r) => r.resource === 'resourcequotas')!;
+    const keys = decision.updated.map((q) => objectKey(quotaDef, q.metadata.namespace, q.metadata.name));
+    s.pending[reqId] = { op: 'quota-write', ...p, quotas: decision.updated, retries };
+    out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: keys.map((k, i) => ({ key: k, target: 'MOD' as const, result: 'EQUAL' as const, mod_revision: Number(decision.updated[i]!.metadata.resourceVersion ?? 0) })), success: keys.map((k, i) => ({ request_put: { key: k, value: encodeForStorage(decision.updated[i]!) } })), failure: keys.map((k) => ({ request_range: { key: k } })) }, trace: p.req.trace }, afterUs));
+    return;
+  }
+  s.pending[reqId] = { op: 'create', ...p };
+  out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: 0 }], success: [{ request_put: { key: p.key, value: encodeForStorage(obj) } }], failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }, afterUs));
 }
 
 /** The spec fields defaulting added, for the learner (dotted paths). */
@@ -793,6 +861,7 @@ function defaultedFields(kind: string, before: KubeObject, after: KubeObject): s
 
 /** Log a committed write and tell every matching watcher (in watcher order). */
 function publish(s: ApiServerState, def: ResourceDef, type: WatchType, object: KubeObject, rv: number, out: Output[]): void {
+  observeAdmissionWrite(s.admission, def.resource, type, object);
   if (def.resource === 'namespaces' && s.namespacePhase) {
     if (type === 'DELETED') delete s.namespacePhase[object.metadata.name];
     else s.namespacePhase[object.metadata.name] = String(object.status?.phase ?? 'Active');
@@ -827,6 +896,13 @@ function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[
     serveWhenSynced(s, env, out);
     return;
   }
+  if (p.op === 'admission-load') {
+    loadAdmissionCache((s.admission ??= newAdmissionCaches()), p.resource, ((r.response?.kvs ?? []) as KeyValue[]).map(decodeKv));
+    s.syncing--;
+    s.watch.floor = Math.max(s.watch.floor, r.header?.revision ?? 0);
+    serveWhenSynced(s, env, out);
+    return;
+  }
   if (p.op === 'ns-load') {
     s.namespacePhase = {};
     for (const kv of (r.response?.kvs ?? []) as KeyValue[]) {
@@ -850,7 +926,7 @@ function serveWhenSynced(s: ApiServerState, env: StepEnv, out: Output[]): void {
   for (const w of waiting) handleRequest(s, w.from, w.req, env, out);
 }
 
-function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rbac-load' } | { op: 'ns-load' }>, r: EtcdReply, env: StepEnv, out: Output[]): void {
+function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rbac-load' } | { op: 'ns-load' } | { op: 'admission-load' }>, r: EtcdReply, env: StepEnv, out: Output[]): void {
   const nowMs = calendarMs(env.epochMs, env.now);
   const q = qualified(p.def);
   if (r.error) {
@@ -978,7 +1054,7 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
         // handlers/patch.go: the patched JSON is decoded into the typed object (defaulting) and
         // the update strategy validates it; an invalid result is a 422 and nothing is written.
         defaultObject(p.def.kind, obj);
-        const errs = validateObject(p.def.kind, obj);
+        const errs = validateObject(p.def.kind, obj, current);
         if (errs.length > 0) {
           respond(s, out, p.from, p.req, statusResponse(invalidStatus(p.def.kind, p.def.group, p.info.name, errs)), p.auditID, APISERVER_COSTS.responseBaseUs);
           return;
@@ -993,6 +1069,26 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       s.pending[reqId] = { op: 'rmw-write', from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, key: p.key, object: obj, deleting, mutation: p.mutation, ...(p.respondScale ? { respondScale: true } : {}) };
       const success = deleting ? [{ request_delete_range: { key: p.key } }] : [{ request_put: { key: p.key, value: encodeForStorage(obj) } }];
       out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key: p.key, target: 'MOD', result: 'EQUAL', mod_revision: kv.mod_revision }], success, failure: [{ request_range: { key: p.key } }] }, trace: p.req.trace }));
+      return;
+    }
+    case 'quota-write': {
+      // ResourceQuota admission's status writes: on success the quotas' new usage is published and
+      // the create goes on; a quota changed meanwhile is read back and the request checked again.
+      const quotaDef = RESOURCES.find((d) => d.resource === 'resourcequotas')!;
+      const next = `${p.auditID}/${s.nextReq++}`;
+      const base = { from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, body: p.body, key: p.key };
+      if (r.response?.succeeded) {
+        for (const q of p.quotas) publish(s, quotaDef, 'MODIFIED', { ...q, metadata: { ...q.metadata, resourceVersion: rev } }, Number(rev), out);
+        createWithQuota(s, base, next, nowMs, out, APISERVER_COSTS.responseBaseUs, 0, true);
+        return;
+      }
+      p.quotas.forEach((q, i) => {
+        // The quota as it is now, or gone (then it is no longer checked).
+        const kv = r.response?.responses?.[i]?.response_range?.kvs?.[0] as KeyValue | undefined;
+        observeAdmissionWrite(s.admission, 'resourcequotas', kv ? 'MODIFIED' : 'DELETED', kv ? decodeKv(kv) : q);
+      });
+      if (p.retries > 0) createWithQuota(s, base, next, nowMs, out, APISERVER_COSTS.responseBaseUs, p.retries - 1);
+      else respond(s, out, p.from, p.req, statusResponse(conflict('resourcequotas', p.quotas[0]!.metadata.name)), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }
     case 'create':

@@ -6,8 +6,8 @@
  *
  * Upstream: k8s.io/kube-openapi/pkg/handler3 (GET /openapi/v3 → paths with serverRelativeURL
  * and ?hash=), k8s.io/cli-runtime/pkg/resource/query_param_verifier_v3.go (what kubectl looks
- * for). Leaves out: the component schemas (kubectl then falls back to its compiled-in types for
- * `apply`'s strategic merge patch, and `kubectl explain` has nothing to show), /openapi/v2.
+ * for). Leaves out: the component schemas (kubectl then takes `apply`'s strategic merge patch
+ * metadata from /openapi/v2, served by openapi-v2.ts, and `kubectl explain` has nothing to show).
  */
 import { RESOURCES, apiVersionOf, type ResourceDef } from './storage/keys';
 

@@ -5,7 +5,7 @@
  * through reflection on the server (k8s.io/apimachinery/pkg/util/strategicpatch/meta.go).
  *
  * Generated from k8s.io/api v0.33.5 (core/v1, apps/v1, discovery/v1, coordination/v1, rbac/v1,
- * autoscaling/v1 types.go) and k8s.io/apimachinery v0.33.5 (pkg/apis/meta/v1/types.go, time.go,
+ * autoscaling/v1, storage/v1 types.go) and k8s.io/apimachinery v0.33.5 (pkg/apis/meta/v1/types.go, time.go,
  * micro_time.go, duration.go; api/resource Quantity; util/intstr IntOrString): embedded structs
  * are promoted as encoding/json promotes them, named scalar, map and slice types are replaced by
  * their underlying type, and types with their own JSON form (Time, MicroTime, Quantity,
@@ -236,6 +236,31 @@ export const GO_STRUCTS: Record<string, Record<string, FieldMeta>> = {
   'rbac.RoleRef': { apiGroup: 'string', kind: 'string', name: 'string' },
   'rbac.Subject': { kind: 'string', apiGroup: 'string', name: 'string', namespace: 'string' },
   'resource.Quantity': {},
+  // Storage kinds (k8s.io/api v0.33.5 core/v1 and storage/v1 types.go), added with the storage resources.
+  'core.AzureFilePersistentVolumeSource': { secretName: 'string', shareName: 'string', readOnly: 'bool', secretNamespace: '*string' },
+  'core.CSIPersistentVolumeSource': { driver: 'string', volumeHandle: 'string', readOnly: 'bool', fsType: 'string', volumeAttributes: 'map[string]string', controllerPublishSecretRef: '*core.SecretReference', nodeStageSecretRef: '*core.SecretReference', nodePublishSecretRef: '*core.SecretReference', controllerExpandSecretRef: '*core.SecretReference', nodeExpandSecretRef: '*core.SecretReference' },
+  'core.CephFSPersistentVolumeSource': { monitors: '[]string', path: 'string', user: 'string', secretFile: 'string', secretRef: '*core.SecretReference', readOnly: 'bool' },
+  'core.CinderPersistentVolumeSource': { volumeID: 'string', fsType: 'string', readOnly: 'bool', secretRef: '*core.SecretReference' },
+  'core.FlexPersistentVolumeSource': { driver: 'string', fsType: 'string', secretRef: '*core.SecretReference', readOnly: 'bool', options: 'map[string]string' },
+  'core.GlusterfsPersistentVolumeSource': { endpoints: 'string', path: 'string', readOnly: 'bool', endpointsNamespace: '*string' },
+  'core.ISCSIPersistentVolumeSource': { targetPortal: 'string', iqn: 'string', lun: 'int32', iscsiInterface: 'string', fsType: 'string', readOnly: 'bool', portals: '[]string', chapAuthDiscovery: 'bool', chapAuthSession: 'bool', secretRef: '*core.SecretReference', initiatorName: '*string' },
+  'core.LocalVolumeSource': { path: 'string', fsType: '*string' },
+  'core.PersistentVolume': { kind: 'string', apiVersion: 'string', metadata: 'meta.ObjectMeta', spec: 'core.PersistentVolumeSpec', status: 'core.PersistentVolumeStatus' },
+  'core.PersistentVolumeSpec': { capacity: 'map[string]resource.Quantity', gcePersistentDisk: '*core.GCEPersistentDiskVolumeSource', awsElasticBlockStore: '*core.AWSElasticBlockStoreVolumeSource', hostPath: '*core.HostPathVolumeSource', glusterfs: '*core.GlusterfsPersistentVolumeSource', nfs: '*core.NFSVolumeSource', rbd: '*core.RBDPersistentVolumeSource', iscsi: '*core.ISCSIPersistentVolumeSource', cinder: '*core.CinderPersistentVolumeSource', cephfs: '*core.CephFSPersistentVolumeSource', fc: '*core.FCVolumeSource', flocker: '*core.FlockerVolumeSource', flexVolume: '*core.FlexPersistentVolumeSource', azureFile: '*core.AzureFilePersistentVolumeSource', vsphereVolume: '*core.VsphereVirtualDiskVolumeSource', quobyte: '*core.QuobyteVolumeSource', azureDisk: '*core.AzureDiskVolumeSource', photonPersistentDisk: '*core.PhotonPersistentDiskVolumeSource', portworxVolume: '*core.PortworxVolumeSource', scaleIO: '*core.ScaleIOPersistentVolumeSource', local: '*core.LocalVolumeSource', storageos: '*core.StorageOSPersistentVolumeSource', csi: '*core.CSIPersistentVolumeSource', accessModes: '[]string', claimRef: '*core.ObjectReference', persistentVolumeReclaimPolicy: 'string', storageClassName: 'string', mountOptions: '[]string', volumeMode: '*string', nodeAffinity: '*core.VolumeNodeAffinity', volumeAttributesClassName: '*string' },
+  'core.PersistentVolumeStatus': { phase: 'string', message: 'string', reason: 'string', lastPhaseTransitionTime: '*meta.Time' },
+  'core.RBDPersistentVolumeSource': { monitors: '[]string', image: 'string', fsType: 'string', pool: 'string', user: 'string', keyring: 'string', secretRef: '*core.SecretReference', readOnly: 'bool' },
+  'core.ResourceQuota': { kind: 'string', apiVersion: 'string', metadata: 'meta.ObjectMeta', spec: 'core.ResourceQuotaSpec', status: 'core.ResourceQuotaStatus' },
+  'core.ResourceQuotaSpec': { hard: 'map[string]resource.Quantity', scopes: '[]string', scopeSelector: '*core.ScopeSelector' },
+  'core.ResourceQuotaStatus': { hard: 'map[string]resource.Quantity', used: 'map[string]resource.Quantity' },
+  'core.ScaleIOPersistentVolumeSource': { gateway: 'string', system: 'string', secretRef: '*core.SecretReference', sslEnabled: 'bool', protectionDomain: 'string', storagePool: 'string', storageMode: 'string', volumeName: 'string', fsType: 'string', readOnly: 'bool' },
+  'core.ScopeSelector': { matchExpressions: '[]core.ScopedResourceSelectorRequirement' },
+  'core.ScopedResourceSelectorRequirement': { scopeName: 'string', operator: 'string', values: '[]string' },
+  'core.SecretReference': { name: 'string', namespace: 'string' },
+  'core.StorageOSPersistentVolumeSource': { volumeName: 'string', volumeNamespace: 'string', fsType: 'string', readOnly: 'bool', secretRef: '*core.ObjectReference' },
+  'core.TopologySelectorLabelRequirement': { key: 'string', values: '[]string' },
+  'core.TopologySelectorTerm': { matchLabelExpressions: '[]core.TopologySelectorLabelRequirement' },
+  'core.VolumeNodeAffinity': { required: '*core.NodeSelector' },
+  'storage.StorageClass': { kind: 'string', apiVersion: 'string', metadata: 'meta.ObjectMeta', provisioner: 'string', parameters: 'map[string]string', reclaimPolicy: '*string', mountOptions: '[]string', allowVolumeExpansion: '*bool', volumeBindingMode: '*string', allowedTopologies: '[]core.TopologySelectorTerm' },
 };
 
 /** The Go type of each kind (by "<apiVersion>/<kind>") whose PATCH accepts a strategic merge patch. */
@@ -260,4 +285,8 @@ export const KIND_GO_TYPES: Record<string, string> = {
   'rbac.authorization.k8s.io/v1/ClusterRole': 'rbac.ClusterRole',
   'rbac.authorization.k8s.io/v1/ClusterRoleBinding': 'rbac.ClusterRoleBinding',
   'autoscaling/v1/Scale': 'autoscaling.Scale',
+  'v1/PersistentVolumeClaim': 'core.PersistentVolumeClaim',
+  'v1/PersistentVolume': 'core.PersistentVolume',
+  'v1/ResourceQuota': 'core.ResourceQuota',
+  'storage.k8s.io/v1/StorageClass': 'storage.StorageClass',
 };

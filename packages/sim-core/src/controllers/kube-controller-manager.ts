@@ -9,7 +9,10 @@
  *  - garbage collector: garbage-collector.ts (background, foreground and orphan cascades over the
  *    ownerReferences of the informers' objects);
  *  - namespace: namespace.ts (a Terminating namespace emptied, pods first, then finalized);
- *  - node lifecycle, taint eviction, EndpointSlice/Endpoints, ServiceAccount (their files).
+ *  - node lifecycle, taint eviction, EndpointSlice/Endpoints, ServiceAccount (their files);
+ *  - the PersistentVolume controller's claim side, the resource quota controller and the PVC/PV
+ *    protection controllers (persistentvolume-binder.ts, resourcequota.ts, pvc-protection.ts,
+ *    wired by volume-and-quota-loops.ts).
  *
  * Upstream (v1.33): cmd/kube-controller-manager/app/controllermanager.go (one process, shared
  * informer factory, leader election), app/apps.go (startDeploymentController,
@@ -35,8 +38,10 @@ import { REVISION_ANNOTATION } from './deployment';
 import { monitorNodeHealth, NODE_MONITOR_PERIOD_US, type NodeHealth } from './node-lifecycle';
 import { evictionTime } from './taint-eviction';
 import { desiredEndpointsSubsets, desiredSlice, MANAGED_BY, newEndpointSlice, SERVICE_NAME_LABEL } from './endpointslice';
+import { newVolumeQuotaState, onVolumeQuotaResponse, volumeQuotaStep, watchedByVolumeQuotaLoops, type VolumeQuotaState, type VqRequest } from './volume-and-quota-loops';
+import type { Delta } from '../client/informer';
 
-const INFORMERS = ['deployments', 'replicasets', 'pods', 'nodes', 'leases', 'services', 'endpointslices', 'endpoints', 'namespaces', 'serviceaccounts'] as const;
+const INFORMERS = ['deployments', 'replicasets', 'pods', 'nodes', 'leases', 'services', 'endpointslices', 'endpoints', 'namespaces', 'serviceaccounts', 'persistentvolumeclaims', 'persistentvolumes', 'storageclasses', 'resourcequotas'] as const;
 import { newLeaderElection, onLeaderElectionInput, startLeaderElection, type LeaderElectionState } from '../client/leader-election';
 import { narrate, type TraceContext } from '../flows/flow';
 import type { Model, Output } from '../kernel/model';
@@ -47,7 +52,7 @@ import { controllerOf, podFromTemplate, slowStartBatches, syncReplicaSet, type R
 
 /** DynamicControllerClientBuilder's token lifetime (pkg/controller/client_builder_dynamic.go defaultExpirationSeconds). */
 export const TOKEN_EXPIRATION_S = 3600;
-export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller', 'namespace-controller'];
+export const CONTROLLERS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller', 'namespace-controller', 'persistent-volume-binder', 'resourcequota-controller', 'pvc-protection-controller', 'pv-protection-controller'];
 const CONTROLLER_OF: Record<string, string> = {
   'create-rs': 'deployment-controller',
   'scale-rs': 'deployment-controller',
@@ -71,9 +76,14 @@ const CONTROLLER_OF: Record<string, string> = {
   'slice-update': 'endpointslice-controller',
   'endpoints-write': 'endpoint-controller',
   'sa-create': 'service-account-controller',
+  'pv-claim-update': 'persistent-volume-binder',
+  'pv-event': 'persistent-volume-binder',
+  'quota-status': 'resourcequota-controller',
+  'pvc-protection': 'pvc-protection-controller',
+  'pv-protection': 'pv-protection-controller',
 };
 
-type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'gc-patch' | 'gc-orphan' | 'gc-finalizer' | 'ns-sync' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset' | 'sa-create';
+type What = 'create-pod' | 'delete-pod' | 'create-rs' | 'scale-rs' | 'rs-status' | 'deploy-status' | 'gc-confirm' | 'gc-delete' | 'gc-patch' | 'gc-orphan' | 'gc-finalizer' | 'ns-sync' | 'node-status' | 'node-taint' | 'pod-notready' | 'evict' | 'slice-create' | 'slice-update' | 'endpoints-write' | 'event-deployment' | 'event-replicaset' | 'sa-create' | 'pv-claim-update' | 'pv-event' | 'quota-status' | 'pvc-protection' | 'pv-protection';
 
 /** An event the controller records once its write succeeds (record.EventRecorder, core/v1). */
 interface PendingEvent {
@@ -144,6 +154,8 @@ export interface KcmState {
   rsInflight: Record<string, true>;
   streams: Record<number, { what: What; key: string; trace?: TraceContext; dep?: { path: string; uid: string; kind: string }; ev?: PendingEvent }>;
   syncs: number;
+  /** The PV controller's and the resource quota controller's loops (volume-and-quota-loops.ts). */
+  vq?: VolumeQuotaState;
 }
 
 const key = (o: KubeObject) => `${o.metadata.namespace}/${o.metadata.name}`;
@@ -181,6 +193,10 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         endpoints: newInformer('endpoints', '/api/v1/endpoints', ua),
         namespaces: newInformer('namespaces', '/api/v1/namespaces', ua),
         serviceaccounts: newInformer('serviceaccounts', '/api/v1/serviceaccounts', ua),
+        persistentvolumeclaims: newInformer('persistentvolumeclaims', '/api/v1/persistentvolumeclaims', ua),
+        persistentvolumes: newInformer('persistentvolumes', '/api/v1/persistentvolumes', ua),
+        storageclasses: newInformer('storageclasses', '/apis/storage.k8s.io/v1/storageclasses', ua),
+        resourcequotas: newInformer('resourcequotas', '/api/v1/resourcequotas', ua),
       },
       saInflight: {},
       epInflight: {},
@@ -310,6 +326,13 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
       let podsOrNodesChanged = false;
       let endpointsDirty = false;
       let accountsDirty = false;
+      const vqDeltas: { informer: string; delta: Delta }[] = [];
+      // PV controller and resource quota controller requests (volume-and-quota-loops.ts); event patches are strategic merge patches.
+      const sendVq = (r: VqRequest) => {
+        send(r.method, r.path, r.body, r.what, r.key);
+        if (r.contentType) (out[out.length - 1] as { payload: { headers: Record<string, string> } }).payload.headers['Content-Type'] = r.contentType;
+      };
+      const vqNanos = BigInt(env.epochMs) * 1_000_000n + BigInt(env.now) * 1000n;
       for (const n of INFORMERS) {
         const r = onInformerInput(s.informers[n], s.api, input, env);
         if (!r.handled) continue;
@@ -346,6 +369,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           }
           if (n === 'pods' || n === 'services' || n === 'endpointslices' || n === 'endpoints') endpointsDirty = true;
           if (n === 'namespaces' || n === 'serviceaccounts') accountsDirty = true;
+          if (watchedByVolumeQuotaLoops(n)) vqDeltas.push({ informer: n, delta: d });
           if (n !== 'deployments' && n !== 'replicasets' && n !== 'pods') continue;
           if (n === 'deployments') {
             dirtyD.add(key(o));
@@ -445,6 +469,7 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
           if (st.what === 'evict') delete s.evicting[st.key];
           if (st.what === 'deploy-status') delete s.revisionWrites[st.key];
           if (st.what === 'sa-create') delete s.saInflight[st.key];
+          if (st.what === 'pv-claim-update' || st.what === 'pv-event' || st.what === 'quota-status' || st.what === 'pvc-protection' || st.what === 'pv-protection') for (const r of onVolumeQuotaResponse((s.vq ??= newVolumeQuotaState()), st.what, st.key, res.status, res.body, nowMs, vqNanos)) sendVq(r);
           if (st.what === 'slice-create' || st.what === 'slice-update' || st.what === 'endpoints-write') {
             delete s.epInflight[`${st.what === 'endpoints-write' ? 'ep' : 'slice'}:${st.key}`];
             endpointsDirty = true;
@@ -506,6 +531,8 @@ export function makeKubeControllerManager(config: KcmConfig): Model<KcmState> {
         ownersGone = true;
         podsOrNodesChanged = true;
       }
+      // PersistentVolume controller (claims) and resource quota controller.
+      for (const r of volumeQuotaStep((s.vq ??= newVolumeQuotaState()), input, vqDeltas, (n) => list(n as (typeof INFORMERS)[number]), nowMs, vqNanos, out)) sendVq(r);
       if (input.type === 'timer' && input.name === 'node-monitor') {
         out.push({ type: 'timer', name: 'node-monitor', afterUs: NODE_MONITOR_PERIOD_US });
         const leases: Record<string, KubeObject> = {};

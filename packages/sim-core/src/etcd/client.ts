@@ -57,7 +57,8 @@ export interface ClientState {
   seq: number;
   /** The one deadline timer's time (the earliest pending operation's deadline), or null. */
   deadlineAt: number | null;
-  inflight: Record<string, Inflight>;
+  /** Keyed by request id, in the order the operations started. */
+  inflight: Map<string, Inflight>;
   results: OpResult[];
 }
 
@@ -71,11 +72,10 @@ function request(op: ClientOp, reqId: string, deadlineUs: number): (EtcdRequest 
 }
 
 function finish(s: ClientState, now: number, f: Inflight, result: 'ok' | 'error', error?: string, read?: string[], revision?: number): void {
-  delete s.inflight[f.reqId];
-  const r: OpResult = { opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: now, result };
+  s.inflight.delete(f.reqId);
+  const r: OpResult = { opId: f.op.opId, op: f.op.op, key: f.op.key, value: f.op.value, endpoint: f.op.endpoint, serializable: f.op.serializable ?? false, startUs: f.startUs, endUs: now, result, revision };
   if (error !== undefined) r.error = error;
   if (read !== undefined) r.read = read;
-  if (revision !== undefined) r.revision = revision;
   s.results.push(r);
 }
 
@@ -88,13 +88,13 @@ const REPLY = '.reply';
 
 export const etcdClient: Model<ClientState> = {
   type: 'etcdctl',
-  init: () => ({ seq: 0, deadlineAt: null, inflight: {}, results: [] }),
+  init: () => ({ seq: 0, deadlineAt: null, inflight: new Map(), results: [] }),
   step(s, input, env) {
     const out: Output[] = [];
     if (input.type === 'command' && input.kind === CLIENT_OP) {
       const op = input.payload as ClientOp;
       const f: Inflight = { op, startUs: env.now, deadlineUs: env.now + op.timeoutUs, reqId: `c${++s.seq}` };
-      s.inflight[f.reqId] = f;
+      s.inflight.set(f.reqId, f);
       if (s.deadlineAt === null || f.deadlineUs < s.deadlineAt) {
         s.deadlineAt = f.deadlineUs;
         out.push({ type: 'timer', name: 'deadline', afterUs: op.timeoutUs });
@@ -103,7 +103,7 @@ export const etcdClient: Model<ClientState> = {
     } else if (input.type === 'timer' && input.name === 'deadline') {
       s.deadlineAt = null;
       let next = Number.POSITIVE_INFINITY;
-      for (const f of Object.values(s.inflight)) {
+      for (const f of s.inflight.values()) {
         if (f.deadlineUs <= env.now) finish(s, env.now, f, 'error', ETCD_ERRORS.ctxDeadline);
         else next = Math.min(next, f.deadlineUs);
       }
@@ -112,11 +112,11 @@ export const etcdClient: Model<ClientState> = {
         out.push({ type: 'timer', name: 'deadline', afterUs: next - env.now });
       }
     } else if (input.type === 'timer') {
-      const f = s.inflight[String(input.data)];
+      const f = s.inflight.get(String(input.data));
       if (f && input.name.startsWith('retry/') && env.now < f.deadlineUs) send(out, f);
     } else if (input.type === 'message' && input.kind.endsWith(REPLY)) {
       const r = input.payload as EtcdReply & { code?: string };
-      const f = s.inflight[r.reqId];
+      const f = s.inflight.get(r.reqId);
       if (f) {
         if (r.error) {
           const retryable = f.op.op === 'get' && r.error.startsWith('etcdserver:');

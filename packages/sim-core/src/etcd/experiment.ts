@@ -69,6 +69,12 @@ export interface ExperimentOptions {
   /** `etcdctl member remove` of member `removeMember` (1-based) at `removeAtUs`. */
   removeMember?: number;
   removeAtUs?: number;
+  /**
+   * Record the full trace (every message, timer and fault; stable JSON, hashed). By default the
+   * kernel records only the `etcd.*` notes the experiment reads (leader changes, step-downs,
+   * exits): the Trial is the same either way.
+   */
+  fullTrace?: boolean;
 }
 
 export interface LinkSpec {
@@ -259,8 +265,9 @@ function faultPlan(fault: FaultName, leader: string | null, members: string[]): 
   }
 }
 
-export function runExperiment(o: ExperimentOptions): Trial {
-  const { kernel, members, client, spawnJoiner } = buildCluster(o);
+export function runExperiment(o: ExperimentOptions, onKernel?: (k: Kernel) => void): Trial {
+  const { kernel, members, client, spawnJoiner } = buildCluster(o, o.fullTrace ?? false);
+  onKernel?.(kernel);
   const timeoutUs = o.commandTimeoutUs ?? 5_000_000;
   const leaderChanges: LeaderChange[] = [];
   const stepDowns: Trial['stepDowns'] = [];
@@ -294,12 +301,14 @@ export function runExperiment(o: ExperimentOptions): Trial {
     const st = kernel.process(id).status;
     return st === 'running' || st === 'paused';
   };
-  const up: string[] = [];
+  /** Round robin over the members that accept connections (without building their list: 100 times a second). */
   const pickEndpoint = (): string | null => {
-    up.length = 0;
-    for (const m of members) if (accepting(m)) up.push(m);
-    if (up.length === 0) return null;
-    return up[rr++ % up.length]!;
+    let n = 0;
+    for (let i = 0; i < members.length; i++) if (accepting(members[i]!)) n++;
+    if (n === 0) return null;
+    let k = rr++ % n;
+    for (let i = 0; i < members.length; i++) if (accepting(members[i]!) && k-- === 0) return members[i]!;
+    return null;
   };
   const issue = (op: Omit<ClientOp, 'opId' | 'endpoint' | 'timeoutUs'> & { timeoutUs?: number }, endpoint: string | null) => {
     if (!endpoint) return;
@@ -324,7 +333,7 @@ export function runExperiment(o: ExperimentOptions): Trial {
     const next = Math.min(t + sliceUs, horizon);
     kernel.runUntil(next);
     t = next;
-    for (const ex of exits.splice(0)) kernel.input({ atUs: t, type: 'fault', fault: { kind: 'stop', target: ex } });
+    if (exits.length > 0) for (const ex of exits.splice(0)) kernel.input({ atUs: t, type: 'fault', fault: { kind: 'stop', target: ex } });
     if (!faultDone && t >= o.atUs) {
       faultDone = true;
       leaderAtFault = currentLeader(kernel, members);
@@ -410,26 +419,27 @@ export function runExperiment(o: ExperimentOptions): Trial {
   }
   for (const g of health) g.rows.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
   const results = allResults.filter((r) => !healthOps.has(r.opId));
-  const ops: TrialOp[] = results.map((r: OpResult) => ({
-    op: r.op,
-    key: r.key,
-    ...(r.value !== undefined ? { value: r.value } : {}),
-    endpoint: kernel.process(r.endpoint).host,
-    startMs: ms(r.startUs),
-    endMs: ms(r.endUs),
-    result: r.result,
-    ...(r.error ? { error: r.error } : {}),
-    ...(r.read ? { read: r.read } : {}),
-    ...(r.op === 'get' ? { serializable: r.serializable } : {}),
-    ...(scripted.has(r.opId) ? { scripted: true } : {}),
-  }));
+  // Fields set one by one, in a fixed order (the JSON's key order), without spreads: 6,000 ops a minute.
+  const ops: TrialOp[] = results.map((r: OpResult) => {
+    const op = { op: r.op, key: r.key } as TrialOp;
+    if (r.value !== undefined) op.value = r.value;
+    op.endpoint = kernel.process(r.endpoint).host;
+    op.startMs = ms(r.startUs);
+    op.endMs = ms(r.endUs);
+    op.result = r.result;
+    if (r.error) op.error = r.error;
+    if (r.read) op.read = r.read;
+    if (r.op === 'get') op.serializable = r.serializable;
+    if (scripted.has(r.opId)) op.scripted = true;
+    return op;
+  });
   const faultAtMs = ms(o.atUs);
   const after = leaderChanges.find((c) => c.atMs >= faultAtMs && (o.fault === 'none' ? false : c.leader !== leaderAtFault?.split('/')[0] || o.fault.startsWith('kill-') || o.fault === 'wipe-leader'));
   const errors: Record<string, number> = {};
   for (const op of ops) if (op.error) errors[op.error] = (errors[op.error] ?? 0) + 1;
-  const firstOk = ops.filter((op) => !op.scripted && op.op === 'put' && op.result === 'ok' && op.startMs >= faultAtMs).sort((a, b) => a.endMs - b.endMs)[0];
+  const firstOk = earliestEnd(ops, (op) => !op.scripted && op.op === 'put' && op.result === 'ok' && op.startMs >= faultAtMs);
   const restoreMs = o.restoreAtUs !== undefined ? ms(o.restoreAtUs) : null;
-  const firstOkRestore = restoreMs === null ? undefined : ops.filter((op) => op.op === 'put' && op.result === 'ok' && op.endMs >= restoreMs).sort((a, b) => a.endMs - b.endMs)[0];
+  const firstOkRestore = restoreMs === null ? undefined : earliestEnd(ops, (op) => op.op === 'put' && op.result === 'ok' && op.endMs >= restoreMs);
   const finalValues: Record<string, string | null> = {};
   const live = members.filter((m) => kernel.process(m).status === 'running');
   for (const s of o.script ?? []) {
@@ -454,6 +464,13 @@ export function runExperiment(o: ExperimentOptions): Trial {
     summary: { ok: ops.filter((x) => x.result === 'ok').length, error: ops.filter((x) => x.result === 'error').length, errors, firstOkAfterFaultMs: firstOk ? Math.round((firstOk.endMs - faultAtMs) * 10) / 10 : null, firstOkAfterRestoreMs: firstOkRestore && restoreMs !== null ? Math.round((firstOkRestore.endMs - restoreMs) * 10) / 10 : null },
     finalValues,
   };
+}
+
+/** The first op (in order) with the smallest endMs among those `keep` accepts: what a stable sort by endMs puts first. */
+function earliestEnd(ops: TrialOp[], keep: (op: TrialOp) => boolean): TrialOp | undefined {
+  let best: TrialOp | undefined;
+  for (const op of ops) if (keep(op) && (best === undefined || op.endMs < best.endMs)) best = op;
+  return best;
 }
 
 export function median(xs: number[]): number | null {

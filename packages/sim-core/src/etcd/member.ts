@@ -23,12 +23,12 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import type { Model, Output, StepEnv } from '../kernel/model';
-import { deleteRange, newMvcc, put, range, txn, type KeyValue, type MvccState, type RangeRequest } from './mvcc';
+import { logRecords, type Model, type Output, type StepEnv } from '../kernel/model';
+import { deleteRange, lastStored, newMvcc, put, putOnly, range, txn, type KeyValue, type MvccState, type RangeRequest } from './mvcc';
 import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, KV_TXN, replyKind, type EtcdReply, type EtcdRequest } from './rpc';
 import * as L from './raft/log';
 import { WATCH, WATCH_EVENT, candidateKeys, newWatchState, pending, recordEvents, recordPut, type WatchRequest, type WatchState } from './watch';
-import { Raft, newRaftState, type RaftState, type RandSource, type StateType } from './raft/raft';
+import { Raft, newRaftState, type RaftState, type RandSource, type Ready, type StateType } from './raft/raft';
 import { msg, None, type ConfChange, type Entry, type HardState, type Message } from './raft/types';
 
 /** etcd's client-visible error texts (etcdserver/errors.go, v3rpc/rpctypes/error.go). */
@@ -132,12 +132,15 @@ export interface MemberState {
   raft: RaftState;
   mvcc: MvccState;
   appliedTerm: number;
-  /** Records written to the persisted WAL so far (the next record's sequence number). */
+  /** Records written to the persisted WAL so far. */
   walSeq: number;
-  writes: Record<string, PendingWrite>;
+  /** The last HardState in the WAL (a record that only moves the commit index on refers to it). */
+  walHs: HardState | null;
+  /** Keyed by proposal id, in arrival order (a Map: ids come and go by the thousand). */
+  writes: Map<string, PendingWrite>;
   /** Proposal ids waiting for a leader (node.Propose blocks while propc is nil). */
   queued: string[];
-  reads: Record<string, PendingRead>;
+  reads: Map<string, PendingRead>;
   seq: number;
   lead: number;
   leadElectedUs: number | null;
@@ -166,13 +169,20 @@ export const memberIdOf = (name: string, cluster = 'kubelab'): string => bytesTo
 
 /**
  * The WAL, as etcd's `wal/` package writes it: one record per Ready — the new entries (which
- * replace any persisted entries from their first index on) and the HardState — appended under
- * `wal/<seq>`; a restart replays the records in order. A WAL may also start with a snapshot in
- * the older layout (`raft/hardstate` + one `raft/ent/<index>` per entry), as tower-fleet-ha seeds it.
+ * replace any persisted entries from their first index on) and the HardState — appended to the
+ * kernel's durable log `wal` (an `append` output: a 60 s run writes some 10,000 records per
+ * member, and an append costs the same however long the log is); a restart replays the records
+ * in order. A record holds no more than it must (half of them are a commit index moving on, the
+ * other half one new entry): `{ ents, hs }`; or, for a Ready without a HardState, its entries
+ * (the one Entry itself when there is one); or, for a Ready without entries, its HardState — just
+ * the commit index (a number) when the term and vote are those of the HardState before it. A WAL may also hold records in an older layout, one key
+ * `wal/<seq>` each, and start with a snapshot (`raft/hardstate` + one `raft/ent/<index>` per
+ * entry), as tower-fleet-ha seeds it; those replay first.
  */
 const HS_KEY = 'raft/hardstate';
 const ENT_PREFIX = 'raft/ent/';
 const WAL_REC_PREFIX = 'wal/';
+const WAL_LOG = 'wal';
 
 interface WalRecord {
   ents?: Entry[];
@@ -191,14 +201,24 @@ export function replayWal(persisted: ReadonlyMap<string, unknown>): { hs: HardSt
   }
   for (const k of legacy.sort()) entries.push(persisted.get(k) as Entry);
   recs.sort((a, b) => a[0] - b[0]);
-  for (const [, r] of recs) {
+  const replay = (r: WalRecord) => {
     if (r.ents && r.ents.length > 0) {
-      entries.length = Math.min(entries.length, r.ents[0]!.index - 1);
+      const keep = r.ents[0]!.index - 1;
+      if (keep < entries.length) entries.length = keep;
       for (const e of r.ents) entries.push(e);
     }
     if (r.hs) hs = r.hs;
+  };
+  for (const [, r] of recs) replay(r);
+  const log = logRecords(persisted, WAL_LOG);
+  for (const r of log) {
+    if (typeof r === 'number') replay({ hs: { term: hs!.term, vote: hs!.vote, commit: r } });
+    else if (Array.isArray(r)) replay({ ents: r as Entry[] });
+    else if ('ents' in (r as object)) replay(r as WalRecord);
+    else if ('index' in (r as object)) replay({ ents: [r as Entry] });
+    else replay({ hs: r as HardState });
   }
-  return { hs, entries, records: recs.length === 0 ? 0 : recs[recs.length - 1]![0] + 1 };
+  return { hs, entries, records: (recs.length === 0 ? 0 : recs[recs.length - 1]![0] + 1) + log.length };
 }
 
 /** The kernel's seeded stream as Raft's random source (a class: no closure per step). */
@@ -209,6 +229,9 @@ class EnvRand implements RandSource {
   }
 }
 const randOf = (env: StepEnv): RandSource => new EnvRand(env);
+
+/** The Ready that `drain` fills in, one at a time (nothing keeps it past its iteration). */
+const scratchReady: Ready = { soft: null, hardState: null, entries: [], committedEntries: [], messages: [], readStates: [] };
 
 /** One Raft view per RaftState, reused across steps (only its random source changes). */
 const views = new WeakMap<RaftState, Raft>();
@@ -244,10 +267,10 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
   if (d.req.method === KV_PUT) {
     // The common case, without the candidate-key map: one key, one PUT event.
     const p = d.req.request;
-    result = put(s.mvcc, p);
-    recordPut(s.watch, s.mvcc, p.key, prevRevision);
-    // Only the member that took the request answers it.
-    if (d.id && s.writes[d.id] !== undefined) out.push({ id: d.id, result });
+    // Only the member that took the request answers it: the others need no response object.
+    if (d.id && s.writes.has(d.id)) out.push({ id: d.id, result: put(s.mvcc, p) });
+    else putOnly(s.mvcc, p);
+    recordPut(s.watch, s.mvcc, lastStored()!, prevRevision);
     return;
   }
   const before = new Map<string, KeyValue | undefined>();
@@ -263,7 +286,7 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
       return;
   }
   recordEvents(s.watch, s.mvcc, before, prevRevision);
-  if (d.id && s.writes[d.id] !== undefined) out.push({ id: d.id, result });
+  if (d.id && s.writes.has(d.id)) out.push({ id: d.id, result });
 }
 
 /** The membership as this member has applied it, by member ID (membership.MembersByID). */
@@ -293,6 +316,8 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     .map(Number)
     .sort((a, b) => a - b);
   const initial = cfg.initialCluster ?? ids;
+  let lastRaft: RaftState | null = null;
+  let lastView: Raft | null = null;
 
   function init(persisted: ReadonlyMap<string, unknown>, env: StepEnv): MemberState {
     const rng = randOf(env);
@@ -330,9 +355,10 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       mvcc: newMvcc(),
       appliedTerm: 0,
       walSeq: wal.records,
-      writes: {},
+      walHs: wal.hs ?? null,
+      writes: new Map(),
       queued: [],
-      reads: {},
+      reads: new Map(),
       seq: 0,
       lead: None,
       leadElectedUs: null,
@@ -400,7 +426,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   }
 
   function propose(s: MemberState, r: Raft, id: string): void {
-    const w = s.writes[id];
+    const w = s.writes.get(id);
     if (!w) return;
     const err = r.step(msg({ type: 'MsgProp', from: cfg.id, entries: [w.conf ? { term: 0, index: 0, type: 'EntryConfChange', data: w.data } : { term: 0, index: 0, data: w.data }] }));
     if (err) s.queued.push(id);
@@ -410,16 +436,20 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   /** Hand Ready to storage, the network and the state machine (etcdserver/raft.go start()). */
   function drain(s: MemberState, r: Raft, env: StepEnv, out: Output[]): void {
     for (let guard = 0; guard < 100 && r.hasReady(); guard++) {
-      const rd = r.ready();
+      const rd = r.readyInto(scratchReady);
       let diskUs = 0;
       if (rd.soft) onSoftState(s, r, rd.soft, env, out);
       if (rd.entries.length > 0 || rd.hardState) {
         // One WAL record per Ready (wal.Save(st, ents)), then one fsync. ready() hands out a
         // fresh array of immutable entries and a fresh HardState: the kernel may keep them as is.
-        const rec: WalRecord = {};
-        if (rd.entries.length > 0) rec.ents = rd.entries;
-        if (rd.hardState) rec.hs = rd.hardState;
-        out.push({ type: 'persist', key: WAL_REC_PREFIX + s.walSeq++, value: rec, owned: true });
+        const ents = rd.entries;
+        const hs = rd.hardState;
+        let rec: unknown;
+        if (ents.length === 0) rec = s.walHs !== null && hs!.term === s.walHs.term && hs!.vote === s.walHs.vote ? hs!.commit : hs;
+        else rec = hs !== null ? { ents, hs } : ents.length === 1 ? ents[0] : ents;
+        if (hs !== null) s.walHs = hs;
+        out.push({ type: 'append', key: WAL_LOG, value: rec });
+        s.walSeq++;
         diskUs = fsyncUs;
       }
       // The leader sends in parallel with its disk write; followers only after (raft.go: isLeader).
@@ -443,15 +473,15 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
           }
         }
         for (const d of done) {
-          const w = s.writes[d.id];
+          const w = s.writes.get(d.id);
           if (!w) continue;
-          delete s.writes[d.id];
+          s.writes.delete(d.id);
           reply(out, s, w.from, w.reqId, w.method, { response: d.result }, diskUs + 50);
         }
         if (s.watch.watchers.length > 0) flushWatchers(s, out);
       }
       for (const rs of rd.readStates) {
-        const rd2 = s.reads[rs.requestCtx];
+        const rd2 = s.reads.get(rs.requestCtx);
         if (rd2) rd2.index = rs.index;
       }
       if (rd.readStates.length > 0 || rd.committedEntries.length > 0) serveReads(s, out);
@@ -466,10 +496,9 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   }
 
   function serveReads(s: MemberState, out: Output[]): void {
-    for (const ctx in s.reads) {
-      const rd = s.reads[ctx]!;
+    for (const [ctx, rd] of s.reads) {
       if (rd.index === null || s.raft.log.applied < rd.index) continue;
-      delete s.reads[ctx];
+      s.reads.delete(ctx);
       reply(out, s, rd.from, rd.reqId, KV_RANGE, { response: range(s.mvcc, rd.request) }, 120);
     }
   }
@@ -481,8 +510,8 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       if (soft.lead === cfg.id) s.leadElectedUs = env.now;
       out.push({ type: 'note', kind: 'etcd.leader', data: { member: cfg.name, leader: cfg.names[soft.lead] ?? String(soft.lead), term: s.raft.term } });
       // linearizableReadLoop: a new leader fails the reads in flight with a retryable error.
-      for (const [ctx, rd] of Object.entries(s.reads)) {
-        delete s.reads[ctx];
+      for (const [ctx, rd] of s.reads) {
+        s.reads.delete(ctx);
           reply(out, s, rd.from, rd.reqId, KV_RANGE, { error: ETCD_ERRORS.leaderChanged });
       }
     }
@@ -516,7 +545,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     const seqOf = (id: string) => Number(id.slice(id.indexOf('-') + 1));
     const expired: { seq: number; deadline: number; run: () => void }[] = [];
     let next = Number.POSITIVE_INFINITY;
-    for (const [id, w] of Object.entries(s.writes)) {
+    for (const [id, w] of s.writes) {
       if (w.deadlineUs > env.now) {
         next = Math.min(next, w.deadlineUs);
         continue;
@@ -525,7 +554,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         seq: seqOf(id),
         deadline: w.deadlineUs,
         run: () => {
-          delete s.writes[id];
+          s.writes.delete(id);
           s.queued = s.queued.filter((q) => q !== id);
           // Never proposed (no leader): node.Propose returns ctx.Err() itself, unwrapped.
           if (!w.proposed) reply(out, s, w.from, w.reqId, w.method, { error: ETCD_ERRORS.ctxDeadline, code: 'Unknown' });
@@ -533,7 +562,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         },
       });
     }
-    for (const [ctx, rd] of Object.entries(s.reads)) {
+    for (const [ctx, rd] of s.reads) {
       if (rd.deadlineUs > env.now) {
         next = Math.min(next, rd.deadlineUs);
         continue;
@@ -542,7 +571,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         seq: seqOf(ctx),
         deadline: rd.deadlineUs,
         run: () => {
-          delete s.reads[ctx];
+          s.reads.delete(ctx);
           reply(out, s, rd.from, rd.reqId, KV_RANGE, { error: ETCD_ERRORS.timeout });
         },
       });
@@ -602,7 +631,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     const deadlineUs = Math.min(env.now + reqTimeoutUs, req.deadlineUs ?? Number.MAX_SAFE_INTEGER);
     const id = `${cfg.id}-${++s.seq}`;
     const cc: ConfChange = { type: req.method === MEMBER_ADD ? 'ConfChangeAddNode' : 'ConfChangeRemoveNode', nodeId: req.id!, id };
-    s.writes[id] = { from: replyTo, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: cc, conf: true };
+    s.writes.set(id, { from: replyTo, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: cc, conf: true });
     armDeadline(s, out, env, deadlineUs);
     if (s.raft.lead === None) s.queued.push(id);
     else propose(s, r, id);
@@ -616,13 +645,13 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         return;
       }
       const ctx = `${cfg.id}-${++s.seq}`;
-      s.reads[ctx] = { from, reqId: req.reqId, request: req.request, startUs: env.now, deadlineUs, index: null };
+      s.reads.set(ctx, { from, reqId: req.reqId, request: req.request, startUs: env.now, deadlineUs, index: null });
       armDeadline(s, out, env, deadlineUs);
       r.step(msg({ type: 'MsgReadIndex', from: cfg.id, entries: [{ term: 0, index: 0, data: ctx }] }));
       return;
     }
     const id = `${cfg.id}-${++s.seq}`;
-    s.writes[id] = { from, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: { id, req: { method: req.method, reqId: req.reqId, request: req.request } } };
+    s.writes.set(id, { from, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: { id, req: { method: req.method, reqId: req.reqId, request: req.request } } });
     armDeadline(s, out, env, deadlineUs);
     if (s.raft.lead === None) s.queued.push(id);
     else propose(s, r, id);
@@ -633,7 +662,16 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     init,
     step(s, input, env) {
       const out: Output[] = [];
-      const r = raftView(s.raft, env);
+      // The view of the last RaftState stepped (a process steps the same one until it restarts).
+      let r: Raft;
+      if (s.raft === lastRaft) {
+        r = lastView!;
+        (r.rng as EnvRand).env = env;
+      } else {
+        r = raftView(s.raft, env);
+        lastRaft = s.raft;
+        lastView = r;
+      }
       switch (input.type) {
         case 'start': {
           s.startedUs = env.now;

@@ -112,18 +112,44 @@ export function range(s: MvccState, r: RangeRequest): RangeResponse {
   return { kvs, count, more: limited.length < count };
 }
 
+/**
+ * KeyValues stored lately, by the PutRequest that made them. The members of a cluster apply the
+ * same log entry (the same request object) within milliseconds of each other; when a member
+ * computes a KeyValue equal to one stored for that request, it stores that object instead of a
+ * copy. A stored KeyValue is never mutated, so sharing it is safe, and it keeps one object per
+ * write instead of one per member. The cache decides only identity, never content.
+ */
+const RECENT = 8;
+const recentReq: (PutRequest | null)[] = new Array<PutRequest | null>(RECENT).fill(null);
+const recentKv: (KeyValue | null)[] = new Array<KeyValue | null>(RECENT).fill(null);
+let recentNext = 0;
+
 /** Applies a put at the next revision (the caller bumps the revision once per request). */
 function putAt(s: MvccState, p: PutRequest, rev: number): KeyValue | undefined {
   const prev = s.kvs.get(p.key);
-  s.kvs.set(p.key, {
-    key: p.key,
-    create_revision: prev ? prev.create_revision : rev,
-    mod_revision: rev,
-    version: prev ? prev.version + 1 : 1,
-    value: p.value,
-  });
+  const createRevision = prev ? prev.create_revision : rev;
+  const version = prev ? prev.version + 1 : 1;
+  let kv: KeyValue | null = null;
+  for (let i = 0; i < RECENT; i++) {
+    if (recentReq[i] !== p) continue;
+    const c = recentKv[i]!;
+    if (c.mod_revision === rev && c.create_revision === createRevision && c.version === version) kv = c;
+    break;
+  }
+  if (kv === null) {
+    kv = { key: p.key, create_revision: createRevision, mod_revision: rev, version, value: p.value };
+    recentReq[recentNext] = p;
+    recentKv[recentNext] = kv;
+    recentNext = (recentNext + 1) % RECENT;
+  }
+  s.kvs.set(p.key, kv);
+  stored = kv;
   return prev;
 }
+
+/** The KeyValue the last put stored (the caller's next step: record it for watchers, without a lookup). */
+let stored: KeyValue | null = null;
+export const lastStored = (): KeyValue | null => stored;
 
 function deleteAt(s: MvccState, d: DeleteRangeRequest): KeyValue[] {
   const keys = d.range_end ? [...s.kvs.keys()].filter((k) => inRange(k, d.key, d.range_end)).sort() : s.kvs.has(d.key) ? [d.key] : [];
@@ -141,6 +167,12 @@ export function put(s: MvccState, p: PutRequest): { header_revision: number; pre
   const r: { header_revision: number; prev_kv?: KeyValue } = { header_revision: s.revision };
   if (p.prev_kv && prev) r.prev_kv = prev;
   return r;
+}
+
+/** `put` without the response (a member applying a write another member answers). */
+export function putOnly(s: MvccState, p: PutRequest): void {
+  s.revision++;
+  putAt(s, p, s.revision);
 }
 
 export function deleteRange(s: MvccState, d: DeleteRangeRequest): { deleted: number; prev_kvs?: KeyValue[] } {

@@ -189,7 +189,7 @@ export function runVopr(members: number, seed: number, schedule: ScheduledFault[
   }
   // Writes still in flight at the end are indeterminate too.
   const inflight = (kernel.process(client).state as ClientState).inflight;
-  for (const f of Object.values(inflight)) if (f.op.op === 'put') history.push({ key: f.op.key, kind: 'put', value: f.op.value ?? '', callUs: f.startUs, returnUs: Number.POSITIVE_INFINITY });
+  for (const f of inflight.values()) if (f.op.op === 'put') history.push({ key: f.op.key, kind: 'put', value: f.op.value ?? '', callUs: f.startUs, returnUs: Number.POSITIVE_INFINITY });
   const lin = checkHistory(history);
   if (lin.ok === false) violations.push(`linearizability: the history of key ${lin.badKey} has no linearization`);
   return {

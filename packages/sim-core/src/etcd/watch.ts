@@ -35,13 +35,18 @@ export interface Watcher {
   next: number;
 }
 
-/** One event of the history: a revision's PUTs and DELETEs are consecutive, in key order. */
-export interface HistoryEvent extends WatchEvent {
-  revision: number;
-}
+/**
+ * One event of the history, as the KeyValue it leaves: a PUT's is the stored KeyValue itself (no
+ * copy, no wrapper: the history grows by one reference per write); a DELETE's is a tombstone with
+ * version 0, which no stored KeyValue has. The event's revision is the KeyValue's mod_revision. A
+ * revision's PUTs and DELETEs are consecutive, in key order.
+ */
+export type HistoryEvent = KeyValue;
+
+const eventType = (kv: KeyValue): WatchEvent['type'] => (kv.version === 0 ? 'DELETE' : 'PUT');
 
 export interface WatchState {
-  /** Every event in revision order, flat (one object per event: this grows by one per write). */
+  /** Every event in revision order, flat. */
   history: HistoryEvent[];
   watchers: Watcher[];
   nextId: number;
@@ -79,16 +84,15 @@ export function recordEvents(w: WatchState, s: MvccState, before: Map<string, Ke
   if (s.revision === prevRevision) return;
   for (const [key, old] of [...before.entries()].sort((a, b) => (a[0] < b[0] ? -1 : a[0] > b[0] ? 1 : 0))) {
     const now = s.kvs.get(key);
-    if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, type: 'PUT', kv: now });
-    else if (!now && old) w.history.push({ revision: s.revision, type: 'DELETE', kv: { key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' } });
+    if (now && now.mod_revision === s.revision) w.history.push(now);
+    else if (!now && old) w.history.push({ key, create_revision: 0, mod_revision: s.revision, version: 0, value: '' });
   }
 }
 
-/** After a single-key put (the fast path of recordEvents). */
-export function recordPut(w: WatchState, s: MvccState, key: string, prevRevision: number): void {
+/** After a single-key put (the fast path of recordEvents), given the KeyValue it stored. */
+export function recordPut(w: WatchState, s: MvccState, now: KeyValue, prevRevision: number): void {
   if (s.revision === prevRevision) return;
-  const now = s.kvs.get(key);
-  if (now && now.mod_revision === s.revision) w.history.push({ revision: s.revision, type: 'PUT', kv: now });
+  if (now.mod_revision === s.revision) w.history.push(now);
 }
 
 /** Events for a watcher from its next revision on; advances it. */
@@ -100,13 +104,13 @@ export function pending(w: WatchState, watcher: Watcher): WatchEvent[] {
   let hi = h.length;
   while (lo < hi) {
     const mid = (lo + hi) >> 1;
-    if (h[mid]!.revision < watcher.next) lo = mid + 1;
+    if (h[mid]!.mod_revision < watcher.next) lo = mid + 1;
     else hi = mid;
   }
   for (let i = lo; i < h.length; i++) {
-    const e = h[i]!;
-    if (matches(watcher, e.kv.key)) out.push({ type: e.type, kv: e.kv });
-    watcher.next = e.revision + 1;
+    const kv = h[i]!;
+    if (matches(watcher, kv.key)) out.push({ type: eventType(kv), kv });
+    watcher.next = kv.mod_revision + 1;
   }
   return out;
 }

@@ -5,7 +5,7 @@
  * data, so a checkpoint is a structuredClone and seeking is restore-then-replay.
  */
 import { EventQueue } from './event-queue';
-import type { Input, Model, Output, StepEnv } from './model';
+import { DurableLog, type Input, type Model, type Output, type StepEnv } from './model';
 import { RngStreams, type Rng } from './rng';
 import { Trace, type TraceEntry } from './trace';
 
@@ -43,9 +43,29 @@ type Entry =
   | { t: number; seq: number; kind: 'timer'; proc: string; name: string; epoch: number; gen: number; data?: unknown }
   | { t: number; seq: number; kind: 'input'; input: SimInput }
   | { t: number; seq: number; kind: 'start'; proc: string; epoch: number }
-  | { t: number; seq: number; kind: 'note'; proc: string; note: string; data: unknown };
+  | { t: number; seq: number; kind: 'note'; proc: string; name: string; data: unknown };
 
-type EntryInput = Entry extends infer E ? (E extends unknown ? Omit<E, 'seq'> : never) : never;
+/**
+ * Queue entries are built by these two only, with their sequence number from the start (adding a
+ * property to an object literal later costs an extra backing store): a delivery, the common kind,
+ * has just its message; every other kind has every other field (those it does not use are
+ * undefined), in one order. Two shapes keep the heap's (t, seq) comparisons fast.
+ */
+function deliverEntry(t: number, seq: number, msg: Message): Entry {
+  return { t, seq, kind: 'deliver', msg };
+}
+
+function entry(t: number, seq: number, kind: Exclude<Entry['kind'], 'deliver'>, proc: string | undefined, name: string | undefined, epoch: number | undefined, gen: number | undefined, data: unknown, input: SimInput | undefined): Entry {
+  return { t, seq, kind, proc, name, epoch, gen, data, input } as Entry;
+}
+
+type MutableEnv = { -readonly [K in keyof StepEnv]: StepEnv[K] };
+
+interface Runtime {
+  model: Model;
+  env: MutableEnv | null;
+  dests: Map<string, { host: string; link: LinkState; rng: Rng }>;
+}
 
 export interface HostInfo {
   name: string;
@@ -106,12 +126,18 @@ export interface KernelOptions {
 export class Kernel {
   readonly trace = new Trace();
   readonly rng: RngStreams;
-  private models = new Map<string, Model>();
+  /**
+   * Each process's model, its StepEnv once made (one lookup per step for both), and where its
+   * messages go: the target's host, link and random stream by target id (rebuilt on restore).
+   */
+  private runtime = new Map<string, Runtime>();
   /** Stream lookups cached by process and by link (rebuilt on restore, when streams are replaced). */
   private procRng = new Map<string, Rng>();
   private linkRng = new Map<string, Map<string, Rng>>();
   /** LinkState by from-host and to-host (the objects of state.links; rebuilt on restore). */
   private linkCache = new Map<string, Map<string, LinkState>>();
+  /** A send's link and random stream by from-host and to-host, in one lookup (rebuilt on restore). */
+  private routes = new Map<string, Map<string, { link: LinkState; rng: Rng }>>();
   state: KernelState;
   private queue: EventQueue<Entry>;
 
@@ -154,27 +180,27 @@ export class Kernel {
     if (!this.state.hosts[host]) throw new Error(`unknown host ${JSON.stringify(host)}`);
     const id = `${host}/${name}`;
     if (this.state.processes[id]) throw new Error(`process ${id} already exists`);
-    this.models.set(id, model as Model);
+    this.runtime.set(id, { model: model as Model, env: null, dests: new Map() });
     this.state.processes[id] = {
       id,
       host,
       model: model.type,
       status: 'stopped',
       state: null,
-      persisted: opts.persisted ?? new Map(),
+      persisted: ownLogs(opts.persisted ?? new Map()),
       epoch: 0,
       timerGen: {},
       pausedAtUs: null,
       held: [],
     };
-    this.push({ t: opts.atUs ?? this.now, kind: 'start', proc: id, epoch: 0 });
+    this.push(entry(opts.atUs ?? this.now, this.state.seq++, 'start', id, undefined, 0, undefined, undefined, undefined));
     return id;
   }
 
   /** Schedule an input from outside (fault or command). */
   input(input: SimInput): void {
     if (input.atUs < this.now) throw new Error(`input at ${input.atUs}µs is in the past (now ${this.now}µs)`);
-    this.push({ t: input.atUs, kind: 'input', input });
+    this.push(entry(input.atUs, this.state.seq++, 'input', undefined, undefined, undefined, undefined, undefined, input));
   }
 
   process(id: string): ProcessRecord {
@@ -224,6 +250,8 @@ export class Kernel {
   /**
    * A copy of all mutable state. Persisted records are never mutated after they are written
    * (`persist` stores a clone), so copies share them: only the maps are copied, not the records.
+   * A durable log (`append`) only grows: the copy notes its length, and a restore copies that
+   * many records out.
    */
   snapshot(): KernelState {
     this.state.rng = this.rng.snapshot();
@@ -235,20 +263,34 @@ export class Kernel {
     this.queue = new EventQueue(this.state.queue);
     this.rng.restore(this.state.rng);
     this.procRng.clear();
+    for (const r of this.runtime.values()) {
+      r.env = null;
+      r.dests.clear();
+    }
     this.linkRng.clear();
     this.linkCache.clear();
+    this.routes.clear();
   }
 
   // ---- internals --------------------------------------------------------------------------
 
-  private push(e: EntryInput): void {
-    (e as Entry).seq = this.state.seq++;
-    this.queue.push(e as Entry);
+  private push(e: Entry): void {
+    this.queue.push(e);
+  }
+
+  /** Queue an entry again, at time t, with a new sequence number (a paused process resumed). */
+  private requeue(h: Entry, t: number): void {
+    if (h.kind === 'deliver') {
+      this.push(deliverEntry(t, this.state.seq++, h.msg));
+      return;
+    }
+    const e = h as unknown as { proc?: string; name?: string; epoch?: number; gen?: number; data?: unknown; input?: SimInput };
+    this.push(entry(t, this.state.seq++, h.kind, e.proc, e.name, e.epoch, e.gen, e.data, e.input));
   }
 
   private record(e: Omit<TraceEntry, 'i' | 't'>): void {
     if (this.opts.traceFilter && !this.opts.traceFilter(e.type, e.kind)) return;
-    this.trace.record({ t: this.now, ...e });
+    this.trace.recordAt(this.now, e);
   }
 
   /** Whether the trace keeps entries of this type and kind: hot paths ask before building one. */
@@ -276,8 +318,24 @@ export class Kernel {
     return l;
   }
 
+  /** The link from one host to another and its random stream (created as `link` and `linkStream` do). */
+  private route(from: string, to: string): { link: LinkState; rng: Rng } {
+    let byTo = this.routes.get(from);
+    if (byTo === undefined) {
+      byTo = new Map();
+      this.routes.set(from, byTo);
+    }
+    let r = byTo.get(to);
+    if (r === undefined) {
+      const link = this.link(from, to);
+      r = { link, rng: this.linkStream(from, to) };
+      byTo.set(to, r);
+    }
+    return r;
+  }
+
   private partitioned(a: string, b: string): boolean {
-    if (a === b) return false;
+    if (a === b || this.state.partitions.length === 0) return false;
     for (const side of this.state.partitions) {
       const ina = side.includes(a);
       const inb = side.includes(b);
@@ -286,14 +344,16 @@ export class Kernel {
     return false;
   }
 
-  private env(p: ProcessRecord): StepEnv {
-    return {
-      now: this.now,
-      self: p.id,
-      host: p.host,
-      rng: this.procStream(p.id),
-      epochMs: this.opts.epochMs,
-    };
+  /**
+   * The process's StepEnv, one object per process reused for every call (only `now` changes; the
+   * env is valid for the duration of the call, as model.ts says). Rebuilt on restore, when the
+   * random streams are replaced.
+   */
+  private env(p: ProcessRecord, rt: { env: MutableEnv | null }): StepEnv {
+    let env = rt.env;
+    if (env === null) rt.env = env = { now: this.now, self: p.id, host: p.host, rng: this.procStream(p.id), epochMs: this.opts.epochMs };
+    else env.now = this.now;
+    return env;
   }
 
   private procStream(id: string): Rng {
@@ -343,7 +403,7 @@ export class Kernel {
         return;
       }
       case 'note': {
-        this.record({ type: 'note', from: e.proc, kind: e.note, data: e.data });
+        this.record({ type: 'note', from: e.proc, kind: e.name, data: e.data });
         return;
       }
       case 'input':
@@ -353,10 +413,10 @@ export class Kernel {
   }
 
   private boot(p: ProcessRecord): void {
-    const model = this.models.get(p.id)!;
+    const rt = this.runtime.get(p.id)!;
     p.status = 'running';
     p.timerGen = {};
-    p.state = model.init(p.persisted, this.env(p));
+    p.state = rt.model.init(p.persisted, this.env(p, rt));
     this.record({ type: 'process', from: p.id, kind: 'started', data: { model: p.model, epoch: p.epoch } });
     this.stepProcess(p, { type: 'start' });
   }
@@ -377,22 +437,23 @@ export class Kernel {
   }
 
   private stepProcess(p: ProcessRecord, input: Input): void {
-    const model = this.models.get(p.id)!;
-    const r = model.step(p.state, input, this.env(p));
+    const rt = this.runtime.get(p.id)!;
+    const r = rt.model.step(p.state, input, this.env(p, rt));
     p.state = r.state;
-    this.apply(p, r.outputs);
+    this.apply(p, r.outputs, rt);
   }
 
-  private apply(p: ProcessRecord, outputs: Output[]): void {
-    for (const o of outputs) {
+  private apply(p: ProcessRecord, outputs: Output[], rt: Runtime): void {
+    for (let i = 0; i < outputs.length; i++) {
+      const o = outputs[i]!;
       switch (o.type) {
         case 'send':
-          this.send(p, o.to, o.kind, o.payload, o.afterUs ?? 0);
+          this.send(p, rt, o.to, o.kind, o.payload, o.afterUs ?? 0);
           break;
         case 'timer': {
           const gen = (p.timerGen[o.name] ?? 0) + 1;
           p.timerGen[o.name] = gen;
-          this.push({ t: this.now + Math.max(0, Math.round(o.afterUs)), kind: 'timer', proc: p.id, name: o.name, epoch: p.epoch, gen, data: o.data });
+          this.push(entry(this.now + Math.max(0, Math.round(o.afterUs)), this.state.seq++, 'timer', p.id, o.name, p.epoch, gen, o.data, undefined));
           break;
         }
         case 'cancel-timer':
@@ -402,32 +463,46 @@ export class Kernel {
           if (o.value === undefined) p.persisted.delete(o.key);
           else p.persisted.set(o.key, o.owned ? o.value : structuredClone(o.value));
           break;
+        case 'append': {
+          const cur = p.persisted.get(o.key);
+          const log = cur instanceof DurableLog ? cur : new DurableLog();
+          if (log !== cur) p.persisted.set(o.key, log);
+          log.append(o.value);
+          break;
+        }
         case 'note':
-          if (o.afterUs && o.afterUs > 0) this.push({ t: this.now + Math.round(o.afterUs), kind: 'note', proc: p.id, note: o.kind, data: o.data });
+          if (o.afterUs && o.afterUs > 0) this.push(entry(this.now + Math.round(o.afterUs), this.state.seq++, 'note', p.id, o.kind, undefined, undefined, o.data, undefined));
           else this.record({ type: 'note', from: p.id, kind: o.kind, data: o.data });
           break;
       }
     }
   }
 
-  private send(p: ProcessRecord, to: string, kind: string, payload: unknown, afterUs: number): void {
-    const target = this.state.processes[to];
+  private send(p: ProcessRecord, rt: Runtime, to: string, kind: string, payload: unknown, afterUs: number): void {
     const id = this.state.msgSeq++;
     const leaveAt = this.now + Math.max(0, Math.round(afterUs));
     const msg: Message = { id, from: p.id, to, kind, payload, sentAt: leaveAt };
     if (this.wants('send', kind)) this.record({ type: 'send', from: p.id, to, kind, id, data: afterUs > 0 ? { leavesAtUs: leaveAt } : undefined });
-    if (!target) {
-      this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'no such process' } });
-      return;
-    }
-    const fromHost = p.host;
-    const toHost = target.host;
-    if (this.partitioned(fromHost, toHost)) {
+    let dest = rt.dests.get(to);
+    if (dest === undefined) {
+      const target = this.state.processes[to];
+      if (!target) {
+        this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'no such process' } });
+        return;
+      }
+      if (this.partitioned(p.host, target.host)) {
+        this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'partition' } });
+        return;
+      }
+      const route = this.route(p.host, target.host);
+      dest = { host: target.host, link: route.link, rng: route.rng };
+      rt.dests.set(to, dest);
+    } else if (this.partitioned(p.host, dest.host)) {
       this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'partition' } });
       return;
     }
-    const link = this.link(fromHost, toHost);
-    const r = this.linkStream(fromHost, toHost);
+    const link = dest.link;
+    const r = dest.rng;
     if (link.loss > 0 && r.chance(link.loss)) {
       this.record({ type: 'drop', from: p.id, to, kind, id, data: { reason: 'loss' } });
       return;
@@ -443,7 +518,7 @@ export class Kernel {
     const jitter = link.jitterUs > 0 ? r.int(0, link.jitterUs) : 0;
     const at = Math.max(leaveAt + link.latencyUs + jitter, link.lastUs);
     link.lastUs = at;
-    this.push({ t: at, kind: 'deliver', msg });
+    this.push(deliverEntry(at, this.state.seq++, msg));
   }
 
   private applyInput(input: SimInput): void {
@@ -482,7 +557,7 @@ export class Kernel {
         const p = this.process(f.target);
         if (p.status === 'running' || p.status === 'paused') return;
         p.epoch++;
-        this.push({ t: this.now, kind: 'start', proc: p.id, epoch: p.epoch });
+        this.push(entry(this.now, this.state.seq++, 'start', p.id, undefined, p.epoch, undefined, undefined, undefined));
         return;
       }
       case 'wipe': {
@@ -509,8 +584,8 @@ export class Kernel {
         p.held = [];
         // The process's clock stopped: its timers fire `shift` later; held deliveries land now.
         for (const h of held) {
-          if (h.kind === 'timer') this.push({ ...h, t: Math.max(this.now, h.t + shift) });
-          else this.push({ ...h, t: this.now });
+          if (h.kind === 'timer') this.requeue(h, Math.max(this.now, h.t + shift));
+          else this.requeue(h, this.now);
         }
         return;
       }
@@ -541,6 +616,95 @@ export class Kernel {
   }
 }
 
+/**
+ * A durable log as a checkpoint holds it: the live log and its length then. The log only grows,
+ * so its first `length` records stay what they were; restoring makes a log of just those.
+ */
+class LogMark {
+  constructor(
+    readonly log: DurableLog,
+    readonly length: number,
+  ) {}
+}
+
+/** Persisted values as the copy holds them: a live log becomes a mark, a mark a live log again. */
+function copyPersisted(m: Map<string, unknown>): Map<string, unknown> {
+  const out = new Map(m);
+  for (const [k, v] of m) {
+    if (v instanceof DurableLog) out.set(k, new LogMark(v, v.length));
+    else if (v instanceof LogMark) out.set(k, v.log.prefix(v.length));
+  }
+  return out;
+}
+
+/** A persisted map handed to `spawn` may share a log with another process: each gets its own. */
+function ownLogs(m: Map<string, unknown>): Map<string, unknown> {
+  for (const [k, v] of m) if (v instanceof DurableLog) m.set(k, v.prefix());
+  return m;
+}
+
+/** Thrown inside `cloneData` at a value it does not copy itself. */
+const NOT_PLAIN = new Error('not plain data');
+
+/**
+ * A deep copy of plain data — objects (with Object.prototype), dense arrays, Maps, Sets and
+ * primitives — with shared references and cycles kept, property order kept, getters read: what
+ * `structuredClone` gives for such data, several times faster (it does not serialize). Anything
+ * else anywhere in the value (a class instance, a Date, a typed array, a sparse array, a function)
+ * and the whole value goes to `structuredClone` instead, so the result is always its result.
+ */
+export function cloneData<T>(value: T): T {
+  try {
+    return copyValue(value, new Map()) as T;
+  } catch (e) {
+    if (e === NOT_PLAIN) return structuredClone(value);
+    throw e;
+  }
+}
+
+function copyValue(v: unknown, memo: Map<object, unknown>): unknown {
+  if (typeof v !== 'object' || v === null) {
+    if (typeof v === 'function' || typeof v === 'symbol') throw NOT_PLAIN;
+    return v;
+  }
+  const seen = memo.get(v);
+  if (seen !== undefined) return seen;
+  const proto = Object.getPrototypeOf(v);
+  if (proto === Object.prototype) {
+    const src = v as Record<string, unknown>;
+    const out: Record<string, unknown> = {};
+    memo.set(v, out);
+    for (const k in src) {
+      if (k === '__proto__') throw NOT_PLAIN;
+      out[k] = copyValue(src[k], memo);
+    }
+    return out;
+  }
+  if (proto === Array.prototype) {
+    const src = v as unknown[];
+    const out: unknown[] = [];
+    memo.set(v, out);
+    for (let i = 0; i < src.length; i++) {
+      if (!(i in src)) throw NOT_PLAIN;
+      out.push(copyValue(src[i], memo));
+    }
+    return out;
+  }
+  if (proto === Map.prototype) {
+    const out = new Map<unknown, unknown>();
+    memo.set(v, out);
+    for (const [k, x] of v as Map<unknown, unknown>) out.set(copyValue(k, memo), copyValue(x, memo));
+    return out;
+  }
+  if (proto === Set.prototype) {
+    const out = new Set<unknown>();
+    memo.set(v, out);
+    for (const x of v as Set<unknown>) out.add(copyValue(x, memo));
+    return out;
+  }
+  throw NOT_PLAIN;
+}
+
 function cloneSharingPersisted(s: KernelState): KernelState {
   const persisted: Record<string, Map<string, unknown>> = {};
   const processes: Record<string, ProcessRecord> = {};
@@ -548,7 +712,7 @@ function cloneSharingPersisted(s: KernelState): KernelState {
     persisted[id] = p.persisted;
     processes[id] = { ...p, persisted: new Map() };
   }
-  const copy = structuredClone({ ...s, processes });
-  for (const id of Object.keys(copy.processes)) copy.processes[id]!.persisted = new Map(persisted[id]);
+  const copy = cloneData({ ...s, processes });
+  for (const id of Object.keys(copy.processes)) copy.processes[id]!.persisted = copyPersisted(persisted[id]!);
   return copy;
 }

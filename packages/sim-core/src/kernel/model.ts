@@ -29,9 +29,22 @@ export type Output =
    * as is — the fast path for WAL entries.
    */
   | { type: 'persist'; key: string; value: unknown; owned?: boolean }
+  /**
+   * Append a record to the durable log under `key` (a write-ahead log): it survives a crash with
+   * every record appended before it. The model hands `value` over and never mutates it again (no
+   * copy is made). An append costs the same however long the log is (the kernel keeps the log as
+   * one append-only array; a checkpoint notes its length instead of copying it); `init` reads the
+   * records back with `logRecords`.
+   */
+  | { type: 'append'; key: string; value: unknown }
   /** A state change worth showing (a flow step, a phase change), recorded in the trace. */
   | { type: 'note'; kind: string; data: unknown; afterUs?: number };
 
+/**
+ * What a call of `init` or `step` may read besides its state and input. It is valid for the call
+ * only: the kernel reuses one object per process from call to call (only `now` changes), so a
+ * model reads what it needs and keeps no reference to the env itself.
+ */
 export interface StepEnv {
   /** Virtual time, microseconds. */
   readonly now: number;
@@ -55,6 +68,60 @@ export interface Model<S = unknown> {
   /** Build the state at start or restart, from what was persisted (empty at first start). */
   init(persisted: ReadonlyMap<string, unknown>, env: StepEnv): S;
   step(state: S, input: Input, env: StepEnv): StepResult<S>;
+}
+
+/** Records per chunk of a DurableLog. */
+const LOG_CHUNK = 512;
+
+/**
+ * A durable log in a process's persisted map (see the `append` output): its records, oldest
+ * first. Only the kernel appends to it; models read it with `logRecords`. The records sit in
+ * chunks, each allocated once at full size (a growing array is copied as it grows, and in a long
+ * run every copy lives long enough to be promoted by the GC). A record is never changed once
+ * appended, and a full chunk never again: copies of the log share its full chunks.
+ */
+export class DurableLog {
+  constructor(
+    private readonly chunks: unknown[][] = [],
+    private count = 0,
+  ) {}
+
+  get length(): number {
+    return this.count;
+  }
+
+  append(value: unknown): void {
+    const i = this.count % LOG_CHUNK;
+    if (i === 0) this.chunks.push(new Array<unknown>(LOG_CHUNK));
+    this.chunks[this.chunks.length - 1]![i] = value;
+    this.count++;
+  }
+
+  /** The first `n` records (all of them by default), oldest first, in a new array. */
+  records(n = this.count): unknown[] {
+    const out = new Array<unknown>(n);
+    for (let i = 0; i < n; i++) out[i] = this.chunks[(i / LOG_CHUNK) | 0]![i % LOG_CHUNK];
+    return out;
+  }
+
+  /** A log of the first `n` records, to append to apart from this one: full chunks shared, the last copied. */
+  prefix(n = this.count): DurableLog {
+    const full = (n / LOG_CHUNK) | 0;
+    const chunks = this.chunks.slice(0, full);
+    const rest = n % LOG_CHUNK;
+    if (rest !== 0) {
+      const last = new Array<unknown>(LOG_CHUNK);
+      for (let i = 0; i < rest; i++) last[i] = this.chunks[full]![i];
+      chunks.push(last);
+    }
+    return new DurableLog(chunks, n);
+  }
+}
+
+/** The records appended under `key`, oldest first (empty if none). */
+export function logRecords(persisted: ReadonlyMap<string, unknown>, key: string): unknown[] {
+  const log = persisted.get(key);
+  return log instanceof DurableLog ? log.records() : [];
 }
 
 export const noOutputs = <S>(state: S): StepResult<S> => ({ state, outputs: [] });

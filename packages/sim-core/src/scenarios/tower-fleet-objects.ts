@@ -13,6 +13,7 @@ import { rfc3339, type KubeObject } from '../objects/meta';
 import type { Rng } from '../kernel/rng';
 import { microTime } from '../client/lease-renewer';
 import { defaultDeployment, defaultPodSpec } from '../apiserver/defaults';
+import { appliedByAddon } from './k3s-objectset';
 
 export const K3S_VERSION = 'v1.33.5+k3s1';
 export const EPOCH_MS = Date.UTC(2025, 10, 9, 12, 0, 0); // 2025-11-09T12:00:00Z, the seed's "Last Updated"
@@ -309,6 +310,7 @@ export function rbacObjects(rng: Rng): KubeObject[] {
       { apiGroups: [''], resources: ['replicationcontrollers', 'services'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps', 'extensions'], resources: ['replicasets'], verbs: ['get', 'list', 'watch'] },
       { apiGroups: ['apps'], resources: ['statefulsets'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims', 'persistentvolumes'], verbs: ['get', 'list', 'watch'] },
     ]),
     // plugin/pkg/auth/authorizer/rbac/bootstrappolicy/policy.go: the manager's own identity lists and
     // watches everything and mints its controllers' tokens; the controllers write as their own
@@ -410,6 +412,76 @@ export function namespaceControllerRbac(rng: Rng): KubeObject[] {
       roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name: 'system:controller:namespace-controller' },
       subjects: [{ kind: 'ServiceAccount', name: 'namespace-controller', namespace: 'kube-system' }],
     },
+  ];
+}
+
+/**
+ * Storage at install: k3s's default StorageClass `local-path` as its packaged manifest
+ * manifests/local-storage.yaml declares it (provisioner rancher.io/local-path, reclaimPolicy
+ * Delete, volumeBindingMode WaitForFirstConsumer, annotations defaultVolumeType "local" and
+ * storageclass.kubernetes.io/is-default-class "true"), written by the deploy controller with the
+ * objectset annotations (k3s-objectset.ts); the bootstrap roles of the PV controller and the
+ * resource quota controller and the PVC/PV protection controllers with their bindings and
+ * ServiceAccounts, and system:volume-scheduler
+ * bound to the scheduler (bootstrappolicy/controller_policy.go and policy.go, verbs and resources
+ * sorted as rbacv1helpers.NewRule stores them). Kept apart so the objects before keep their uids.
+ */
+export function storageBootstrapObjects(rng: Rng): KubeObject[] {
+  const created = INSTALLED_MS + 1_500;
+  const metadata = (name: string) => ({ ...meta(rng, name, undefined, created), annotations: { 'rbac.authorization.kubernetes.io/autoupdate': 'true' }, labels: { 'kubernetes.io/bootstrapping': 'rbac-defaults' } });
+  const events = { apiGroups: ['', 'events.k8s.io'], resources: ['events'], verbs: ['create', 'patch', 'update'] };
+  const role = (name: string, rules: unknown[]): KubeObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRole', metadata: metadata(name), rules });
+  const binding = (name: string, subjects: unknown[]): KubeObject => ({ apiVersion: 'rbac.authorization.k8s.io/v1', kind: 'ClusterRoleBinding', metadata: metadata(name), roleRef: { apiGroup: 'rbac.authorization.k8s.io', kind: 'ClusterRole', name }, subjects });
+  const sa = (name: string) => [{ kind: 'ServiceAccount', name, namespace: 'kube-system' }];
+  const localPath = appliedByAddon(
+    {
+      apiVersion: 'storage.k8s.io/v1',
+      kind: 'StorageClass',
+      metadata: { name: 'local-path', annotations: { defaultVolumeType: 'local', 'storageclass.kubernetes.io/is-default-class': 'true' } },
+      provisioner: 'rancher.io/local-path',
+      volumeBindingMode: 'WaitForFirstConsumer',
+      reclaimPolicy: 'Delete',
+    } as KubeObject,
+    'local-storage',
+  );
+  localPath.metadata = { ...localPath.metadata, uid: rng.uuid(), creationTimestamp: rfc3339(INSTALLED_MS + 8_000) };
+  return [
+    role('system:controller:persistent-volume-binder', [
+      { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['create', 'delete', 'get', 'list', 'update', 'watch'] },
+      { apiGroups: [''], resources: ['persistentvolumes/status'], verbs: ['update'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'update', 'watch'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims/status'], verbs: ['update'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['create', 'delete', 'get', 'list', 'watch'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['nodes'], verbs: ['list', 'watch'] },
+      events,
+      { apiGroups: [''], resources: ['events'], verbs: ['watch'] },
+      { apiGroups: [''], resources: ['services'], verbs: ['get'] },
+    ]),
+    role('system:controller:resourcequota-controller', [{ apiGroups: ['*'], resources: ['*'], verbs: ['list', 'watch'] }, { apiGroups: [''], resources: ['resourcequotas/status'], verbs: ['update'] }, events]),
+    // Upstream grants update only; the lab's protection controllers remove their finalizer with a
+    // merge patch (a PUT here does not delete an object it leaves without finalizers), hence patch.
+    role('system:controller:pv-protection-controller', [{ apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'patch', 'update', 'watch'] }, events]),
+    role('system:controller:pvc-protection-controller', [
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
+      { apiGroups: [''], resources: ['pods'], verbs: ['get', 'list', 'watch'] },
+      events,
+    ]),
+    role('system:volume-scheduler', [
+      { apiGroups: [''], resources: ['persistentvolumes'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
+      { apiGroups: ['storage.k8s.io'], resources: ['storageclasses'], verbs: ['get', 'list', 'watch'] },
+      { apiGroups: [''], resources: ['persistentvolumeclaims'], verbs: ['get', 'list', 'patch', 'update', 'watch'] },
+    ]),
+    binding('system:controller:persistent-volume-binder', sa('persistent-volume-binder')),
+    binding('system:controller:resourcequota-controller', sa('resourcequota-controller')),
+    binding('system:controller:pv-protection-controller', sa('pv-protection-controller')),
+    binding('system:controller:pvc-protection-controller', sa('pvc-protection-controller')),
+    binding('system:volume-scheduler', [{ apiGroup: 'rbac.authorization.k8s.io', kind: 'User', name: 'system:kube-scheduler' }]),
+    serviceAccountObject(rng, 'kube-system', 'persistent-volume-binder', INSTALLED_MS + 2_500),
+    serviceAccountObject(rng, 'kube-system', 'resourcequota-controller', INSTALLED_MS + 2_500),
+    serviceAccountObject(rng, 'kube-system', 'pv-protection-controller', INSTALLED_MS + 2_500),
+    serviceAccountObject(rng, 'kube-system', 'pvc-protection-controller', INSTALLED_MS + 2_500),
+    localPath,
   ];
 }
 

@@ -23,7 +23,7 @@ import { DEFAULT_CONTAINERD, makeContainerd, normalizeImage, startupLog } from '
 import { makeKubelet } from '../node/kubelet-pods';
 import { parseRfc3339, rfc3339, type KubeObject } from '../objects/meta';
 import { registerScenario, type BuiltScenario, type Topology } from './scenario';
-import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, namespaceControllerRbac, rbacObjects, serviceObject, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
+import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, namespaceControllerRbac, rbacObjects, serviceObject, storageBootstrapObjects, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
 import { computeHash } from '../controllers/hash';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
@@ -129,6 +129,8 @@ function bootstrapObjects(k: Kernel, opts: { workloads: boolean }): KubeObject[]
   objs.push({ apiVersion: 'discovery.k8s.io/v1', kind: 'EndpointSlice', metadata: { name: 'kubernetes', namespace: 'default', uid: rng.uuid(), creationTimestamp: rfc3339(apiEndpointsMs), labels: { 'kubernetes.io/service-name': 'kubernetes' } }, addressType: 'IPv4', endpoints: [{ addresses: ['10.89.97.201'], conditions: { ready: true } }], ports: [{ name: 'https', port: 6443, protocol: 'TCP' }] } as KubeObject);
   // The namespace controller's ServiceAccount and RBAC, written last so every object above keeps its uid.
   objs.push(...namespaceControllerRbac(rng), serviceAccountObject(rng, 'kube-system', 'namespace-controller', INSTALLED_MS + 2_500));
+  // Storage: k3s's local-path StorageClass and the PV and resource quota controllers' RBAC, last for the same reason.
+  objs.push(...storageBootstrapObjects(rng));
   return objs;
 }
 

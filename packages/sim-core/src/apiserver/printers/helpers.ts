@@ -20,7 +20,7 @@ export interface PrintOptions {
   wide?: boolean;
 }
 
-export type Cell = string | number;
+export type Cell = string | number | boolean;
 
 /** The Name column every namespaced/cluster object table starts with. */
 export const nameColumn: TableColumnDefinition = { name: 'Name', type: 'string', format: 'name', description: docs.OBJECT_META_NAME, priority: 0 };

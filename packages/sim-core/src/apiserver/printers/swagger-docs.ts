@@ -108,4 +108,36 @@ export const docs = {
   NODE_SYSTEM_INFO_KERNEL_VERSION: 'Kernel Version reported by the node from \'uname -r\' (e.g. 3.16.0-0.bpo.4-amd64).',
   /** corev1 NodeSystemInfo.containerRuntimeVersion */
   NODE_SYSTEM_INFO_CONTAINER_RUNTIME_VERSION: 'ContainerRuntime Version reported by the node through runtime remote API (e.g. containerd://1.4.2).',
+  /** corev1 PersistentVolumeClaimStatus.phase */
+  PVC_STATUS_PHASE: 'phase represents the current phase of PersistentVolumeClaim.',
+  /** corev1 PersistentVolumeClaimSpec.volumeName */
+  PVC_SPEC_VOLUME_NAME: 'volumeName is the binding reference to the PersistentVolume backing this claim.',
+  /** corev1 PersistentVolumeClaimStatus.capacity */
+  PVC_STATUS_CAPACITY: 'capacity represents the actual resources of the underlying volume.',
+  /** corev1 PersistentVolumeClaimStatus.accessModes */
+  PVC_STATUS_ACCESS_MODES: 'accessModes contains the actual access modes the volume backing the PVC has. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes-1',
+  /** corev1 PersistentVolumeClaimSpec.volumeMode */
+  PVC_SPEC_VOLUME_MODE: 'volumeMode defines what type of volume is required by the claim. Value of Filesystem is implied when not included in claim spec.',
+  /** corev1 PersistentVolumeSpec.capacity */
+  PV_SPEC_CAPACITY: "capacity is the description of the persistent volume's resources and capacity. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#capacity",
+  /** corev1 PersistentVolumeSpec.accessModes */
+  PV_SPEC_ACCESS_MODES: 'accessModes contains all ways the volume can be mounted. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#access-modes',
+  /** corev1 PersistentVolumeSpec.persistentVolumeReclaimPolicy */
+  PV_SPEC_RECLAIM_POLICY: 'persistentVolumeReclaimPolicy defines what happens to a persistent volume when released from its claim. Valid options are Retain (default for manually created PersistentVolumes), Delete (default for dynamically provisioned PersistentVolumes), and Recycle (deprecated). Recycle must be supported by the volume plugin underlying this PersistentVolume. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#reclaiming',
+  /** corev1 PersistentVolumeSpec.claimRef */
+  PV_SPEC_CLAIM_REF: 'claimRef is part of a bi-directional binding between PersistentVolume and PersistentVolumeClaim. Expected to be non-nil when bound. claim.VolumeName is the authoritative bind between PV and PVC. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#binding',
+  /** corev1 PersistentVolumeSpec.volumeMode */
+  PV_SPEC_VOLUME_MODE: 'volumeMode defines if a volume is intended to be used with a formatted filesystem or to remain in raw block state. Value of Filesystem is implied when not included in spec.',
+  /** corev1 PersistentVolumeStatus.phase */
+  PV_STATUS_PHASE: 'phase indicates if a volume is available, bound to a claim, or released by a claim. More info: https://kubernetes.io/docs/concepts/storage/persistent-volumes#phase',
+  /** corev1 PersistentVolumeStatus.reason */
+  PV_STATUS_REASON: 'reason is a brief CamelCase string that describes any failure and is meant for machine parsing and tidy display in the CLI.',
+  /** storagev1 StorageClass.provisioner */
+  STORAGE_CLASS_PROVISIONER: 'provisioner indicates the type of the provisioner.',
+  /** storagev1 StorageClass.reclaimPolicy */
+  STORAGE_CLASS_RECLAIM_POLICY: 'reclaimPolicy controls the reclaimPolicy for dynamically provisioned PersistentVolumes of this storage class. Defaults to Delete.',
+  /** storagev1 StorageClass.volumeBindingMode */
+  STORAGE_CLASS_VOLUME_BINDING_MODE: 'volumeBindingMode indicates how PersistentVolumeClaims should be provisioned and bound.  When unset, VolumeBindingImmediate is used. This field is only honored by servers that enable the VolumeScheduling feature.',
+  /** storagev1 StorageClass.allowVolumeExpansion */
+  STORAGE_CLASS_ALLOW_VOLUME_EXPANSION: 'allowVolumeExpansion shows whether the storage class allow volume expand.',
 } as const;

@@ -28,6 +28,7 @@ import { printNode, nodeColumns } from './node';
 import { podColumns, printPod } from './pod';
 import { clusterRoleBindingColumns, printClusterRoleBinding, printRoleBinding, roleBindingColumns } from './rbac';
 import { printService, serviceColumns } from './service';
+import { persistentVolumeClaimColumns, persistentVolumeColumns, printPersistentVolume, printPersistentVolumeClaim, printResourceQuota, printStorageClass, resourceQuotaColumns, storageClassColumns } from './storage';
 import { docs } from './swagger-docs';
 
 export interface TableColumnDefinition {
@@ -43,10 +44,10 @@ export interface Table {
   apiVersion: 'meta.k8s.io/v1';
   metadata: { resourceVersion: string };
   columnDefinitions: TableColumnDefinition[];
-  rows: { cells: (string | number)[]; object: unknown }[];
+  rows: { cells: (string | number | boolean)[]; object: unknown }[];
 }
 
-const printers: Record<string, { columns: TableColumnDefinition[]; print: (o: KubeObject, nowMs: number) => (string | number)[] }> = {
+const printers: Record<string, { columns: TableColumnDefinition[]; print: (o: KubeObject, nowMs: number) => (string | number | boolean)[] }> = {
   Pod: { columns: podColumns, print: printPod },
   Node: { columns: nodeColumns, print: printNode },
   Namespace: { columns: namespaceColumns, print: printNamespace },
@@ -63,6 +64,10 @@ const printers: Record<string, { columns: TableColumnDefinition[]; print: (o: Ku
   Lease: { columns: leaseColumns, print: printLease },
   RoleBinding: { columns: roleBindingColumns, print: printRoleBinding },
   ClusterRoleBinding: { columns: clusterRoleBindingColumns, print: printClusterRoleBinding },
+  PersistentVolume: { columns: persistentVolumeColumns, print: printPersistentVolume },
+  PersistentVolumeClaim: { columns: persistentVolumeClaimColumns, print: printPersistentVolumeClaim },
+  StorageClass: { columns: storageClassColumns, print: printStorageClass },
+  ResourceQuota: { columns: resourceQuotaColumns, print: printResourceQuota },
 };
 
 export const hasPrinter = (kind: string): boolean => kind in printers;

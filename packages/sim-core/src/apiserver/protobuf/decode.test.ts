@@ -1,5 +1,5 @@
 import { describe, expect, it } from 'vitest';
-import { decodeK8sProtobuf, ProtobufDecodeError } from './decode';
+import { decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './decode';
 
 const hex = (h: string) => new Uint8Array(h.match(/../g)!.map((x) => parseInt(x, 16)));
 
@@ -38,5 +38,13 @@ describe('Kubernetes protobuf request bodies', () => {
     const tm = [0x0a, 7, ...enc.encode('apps/v1'), 0x12, 11, ...enc.encode('Frobnicator')];
     const bytes = new Uint8Array([0x6b, 0x38, 0x73, 0x00, 0x0a, tm.length, ...tm]);
     expect(() => decodeK8sProtobuf(bytes)).toThrow('no kind "Frobnicator" is registered for version "apps/v1"');
+  });
+});
+
+describe('inline-embedded Go structs', () => {
+  it('a pod volume\'s source, a probe\'s handler and a PV\'s source are JSON fields of their parent, not unknown', () => {
+    const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'p' }, spec: { containers: [{ name: 'c', image: 'x', livenessProbe: { httpGet: { path: '/', port: 80 } }, env: [{ name: 'A', valueFrom: { configMapKeyRef: { name: 'cm', key: 'k' } } }] }], volumes: [{ name: 'd', persistentVolumeClaim: { claimName: 'data' } }] } };
+    expect(unknownJsonFields('v1', 'Pod', pod)).toEqual([]);
+    expect(unknownJsonFields('v1', 'PersistentVolume', { spec: { capacity: { storage: '1Gi' }, hostPath: { path: '/data' }, bogus: 1 } })).toEqual(['spec.bogus']);
   });
 });

@@ -74,6 +74,37 @@ const POINTER_SCALARS = new Set([
   'StorageClass.allowVolumeExpansion',
 ]);
 
+/**
+ * Go structs embedded with `json:",inline"` (k8s.io/api v0.33.5 types.go): in JSON their fields
+ * are the parent's (`volumes[0].persistentVolumeClaim`, `livenessProbe.httpGet`, a PV's
+ * `hostPath`), in protobuf a nested message (`volumeSource`, `handler`, `persistentVolumeSource`).
+ */
+const INLINE_FIELDS = new Set([
+  'Volume.volumeSource',
+  'PersistentVolumeSpec.persistentVolumeSource',
+  'Probe.handler',
+  'EphemeralContainer.ephemeralContainerCommon',
+  'SecretProjection.localObjectReference',
+  'ConfigMapVolumeSource.localObjectReference',
+  'ConfigMapProjection.localObjectReference',
+  'ConfigMapKeySelector.localObjectReference',
+  'SecretKeySelector.localObjectReference',
+  'ConfigMapEnvSource.localObjectReference',
+  'SecretEnvSource.localObjectReference',
+]);
+const isInline = (t: protobuf.Type, f: protobuf.Field): boolean => t.fullName.startsWith('.k8s.io.api.core.v1.') && INLINE_FIELDS.has(`${t.name}.${f.name}`);
+
+/** The field a JSON key names on `t`, looking through inline-embedded messages. */
+function jsonField(t: protobuf.Type, key: string): protobuf.Field | undefined {
+  const f = t.fields[key];
+  if (f && !isInline(t, f)) return f;
+  for (const g of t.fieldsArray) if (isInline(t, g) && g.resolvedType instanceof protobuf.Type) {
+    const inner = jsonField(g.resolvedType, key);
+    if (inner) return inner;
+  }
+  return undefined;
+}
+
 /** API group → the proto package of its generated.proto. */
 function protoPackage(apiVersion: string): string | undefined {
   const [group, version] = apiVersion.includes('/') ? (apiVersion.split('/') as [string, string]) : ['', apiVersion];
@@ -149,7 +180,8 @@ function convert(type: protobuf.Type, msg: Record<string, unknown>): unknown {
       if (c === undefined) continue;
       const zero = c === '' || c === 0 || c === false;
       if (zero && !(field.resolvedType instanceof protobuf.Type) && !POINTER_SCALARS.has(`${type.name}.${field.name}`)) continue;
-      out[field.name] = c;
+      if (isInline(type, field) && c && typeof c === 'object') Object.assign(out, c);
+      else out[field.name] = c;
     }
   }
   return out;
@@ -210,7 +242,7 @@ export function unknownJsonFields(apiVersion: string, kind: string, obj: unknown
     if (OPAQUE.has(t.fullName) || v === null || typeof v !== 'object' || Array.isArray(v)) return;
     for (const [key, val] of Object.entries(v as Record<string, unknown>)) {
       if (path === '' && (key === 'apiVersion' || key === 'kind')) continue;
-      const f = t.fields[key];
+      const f = jsonField(t, key);
       const p = path ? `${path}.${key}` : key;
       if (!f) {
         out.push(p);

@@ -184,7 +184,9 @@ export class LabServer {
         return;
       }
       this.waiting.delete(d.reqId);
-      const text = typeof d.body === 'string' ? d.body : JSON.stringify(d.body);
+      // Binary bodies (the protobuf OpenAPI v2 document) travel through the simulation as base64.
+      const b64 = (d.body as { $base64?: unknown } | undefined)?.$base64;
+      const text = typeof b64 === 'string' ? Buffer.from(b64, 'base64') : typeof d.body === 'string' ? d.body : JSON.stringify(d.body);
       w.res.writeHead(d.status, { ...d.headers, 'Content-Length': String(Buffer.byteLength(text)) });
       w.res.end(text);
     } else if (e.kind === FRONT_DOOR_WATCH_EVENT) {

@@ -24,7 +24,8 @@ export interface RaftLog {
 
 export function newLog(stored: Entry[] = [], committed = 0): RaftLog {
   const ents: Entry[] = [{ term: 0, index: 0 }];
-  for (const e of stored) ents.push({ ...e });
+  // Entries are immutable (see the header): a restart's log holds the WAL's objects, uncopied.
+  for (const e of stored) ents.push(e);
   return { ents, committed, applied: 0, stable: ents.length - 1 };
 }
 

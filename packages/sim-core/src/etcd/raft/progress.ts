@@ -71,9 +71,18 @@ export function maybeDecrTo(pr: Progress, rejected: number, last: number): boole
 export const inflightsFull = (pr: Progress): boolean => pr.inflights.length >= MAX_INFLIGHT;
 
 export function freeLE(pr: Progress, to: number): void {
+  const f = pr.inflights;
   let i = 0;
-  while (i < pr.inflights.length && pr.inflights[i]! <= to) i++;
-  if (i > 0) pr.inflights.splice(0, i);
+  while (i < f.length && f[i]! <= to) i++;
+  if (i === 0) return;
+  // Not splice, which builds an array of the freed ones (this runs on every MsgAppResp).
+  const n = f.length - i;
+  if (n === 0) {
+    pr.inflights = [];
+    return;
+  }
+  for (let j = 0; j < n; j++) f[j] = f[j + i]!;
+  f.length = n;
 }
 
 export function isPaused(pr: Progress): boolean {

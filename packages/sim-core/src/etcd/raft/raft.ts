@@ -17,7 +17,7 @@
 import * as L from './log';
 import * as P from './progress';
 import * as RO from './read-only';
-import { None, isLocalMsg, msg, voteRespMsgType, type ConfChange, type Entry, type HardState, type Message, type MessageType } from './types';
+import { NO_ENTRIES, None, isLocalMsg, msg, msgTo, voteRespMsgType, type ConfChange, type Entry, type HardState, type Message, type MessageType } from './types';
 
 export type StateType = 'StateFollower' | 'StateCandidate' | 'StateLeader' | 'StatePreCandidate';
 
@@ -119,8 +119,10 @@ export function newRaftState(c: RaftConfig, rng: RandSource): RaftState {
   return s;
 }
 
-/** Shared empty list for Ready fields with nothing in them (never mutated). */
+/** Shared empty lists for Ready fields with nothing in them (never mutated). */
 const EMPTY: Entry[] = [];
+const EMPTY_MSGS: Message[] = [];
+const EMPTY_READS: RO.ReadState[] = [];
 
 /** Reused by maybeCommit (every MsgAppResp): no array per call. */
 const matchScratch: number[] = [];
@@ -182,7 +184,7 @@ export class Raft {
     const logTerm = L.term(this.s.log, pr.next - 1);
     const ents = L.entriesFrom(this.s.log, pr.next);
     if (ents.length === 0 && !sendIfEmpty) return false;
-    const m = msg({ type: 'MsgApp', to, index: pr.next - 1, logTerm, entries: ents, commit: this.s.log.committed });
+    const m = msgTo('MsgApp', to, logTerm, pr.next - 1, ents, this.s.log.committed, false, 0);
     if (ents.length !== 0) {
       if (pr.state === 'StateReplicate') {
         const last = ents[ents.length - 1]!.index;
@@ -199,7 +201,7 @@ export class Raft {
   sendHeartbeat(to: number, ctx: string): void {
     const pr = this.s.prs[to]!;
     const commit = Math.min(pr.match, this.s.log.committed);
-    const m = msg({ type: 'MsgHeartbeat', to, commit });
+    const m = msgTo('MsgHeartbeat', to, 0, 0, NO_ENTRIES, commit, false, 0);
     if (ctx) m.context = ctx;
     this.send(m);
   }
@@ -224,7 +226,7 @@ export class Raft {
 
   maybeCommit(): boolean {
     const voters = this.voters();
-    matchScratch.length = voters.length;
+    if (matchScratch.length !== voters.length) matchScratch.length = voters.length;
     for (let i = 0; i < voters.length; i++) matchScratch[i] = this.s.prs[voters[i]!]!.match;
     const mci = P.committedIndex(matchScratch);
     return L.maybeCommit(this.s.log, mci, this.s.term);
@@ -232,10 +234,10 @@ export class Raft {
 
   appendEntry(es: Entry[]): void {
     let li = L.lastIndex(this.s.log);
-    es.forEach((e, i) => {
-      e.term = this.s.term;
-      e.index = li + 1 + i;
-    });
+    for (let i = 0; i < es.length; i++) {
+      es[i]!.term = this.s.term;
+      es[i]!.index = li + 1 + i;
+    }
     li = L.append(this.s.log, es);
     const self = this.s.prs[this.s.id];
     if (self) P.maybeUpdate(self, li);
@@ -611,17 +613,17 @@ export class Raft {
   handleAppendEntries(m: Message): void {
     const l = this.s.log;
     if (m.index < l.committed) {
-      this.send(msg({ type: 'MsgAppResp', to: m.from, index: l.committed }));
+      this.send(msgTo('MsgAppResp', m.from, 0, l.committed, NO_ENTRIES, 0, false, 0));
       return;
     }
     const lastnewi = L.maybeAppend(l, m.index, m.logTerm, m.commit, m.entries);
-    if (lastnewi !== null) this.send(msg({ type: 'MsgAppResp', to: m.from, index: lastnewi }));
-    else this.send(msg({ type: 'MsgAppResp', to: m.from, index: m.index, reject: true, rejectHint: L.lastIndex(l) }));
+    if (lastnewi !== null) this.send(msgTo('MsgAppResp', m.from, 0, lastnewi, NO_ENTRIES, 0, false, 0));
+    else this.send(msgTo('MsgAppResp', m.from, 0, m.index, NO_ENTRIES, 0, true, L.lastIndex(l)));
   }
 
   handleHeartbeat(m: Message): void {
     L.commitTo(this.s.log, m.commit);
-    const r = msg({ type: 'MsgHeartbeatResp', to: m.from });
+    const r = msgTo('MsgHeartbeatResp', m.from, 0, 0, NO_ENTRIES, 0, false, 0);
     if (m.context) r.context = m.context;
     this.send(r);
   }
@@ -668,18 +670,24 @@ export class Raft {
 
   /** Take what is ready, and acknowledge it (rawnode's Ready + Advance in one step). */
   ready(): Ready {
+    return this.readyInto({ soft: null, hardState: null, entries: EMPTY, committedEntries: EMPTY, messages: EMPTY_MSGS, readStates: EMPTY_READS });
+  }
+
+  /**
+   * `ready`, filling in a Ready the caller owns (the etcd server's loop reuses one: a Ready per
+   * step otherwise). Every field is overwritten; the arrays handed out are fresh or shared empties.
+   */
+  readyInto(rd: Ready): Ready {
     const s = this.s;
     const prev = s.prevHardState;
     const hsChanged = s.term !== prev.term || s.vote !== prev.vote || s.log.committed !== prev.commit;
     const softChanged = s.lead !== s.prevSoft.lead || s.state !== s.prevSoft.state;
-    const rd: Ready = {
-      soft: softChanged ? { lead: s.lead, state: s.state } : null,
-      hardState: hsChanged ? this.hardState() : null,
-      entries: s.log.stable < L.lastIndex(s.log) ? L.unstableEntries(s.log) : EMPTY,
-      committedEntries: s.log.committed > s.log.applied ? L.nextEnts(s.log) : EMPTY,
-      messages: s.msgs,
-      readStates: s.readStates,
-    };
+    rd.soft = softChanged ? { lead: s.lead, state: s.state } : null;
+    rd.hardState = hsChanged ? this.hardState() : null;
+    rd.entries = s.log.stable < L.lastIndex(s.log) ? L.unstableEntries(s.log) : EMPTY;
+    rd.committedEntries = s.log.committed > s.log.applied ? L.nextEnts(s.log) : EMPTY;
+    rd.messages = s.msgs;
+    rd.readStates = s.readStates;
     if (s.msgs.length > 0) s.msgs = [];
     if (s.readStates.length > 0) s.readStates = [];
     if (rd.entries.length > 0) {

@@ -66,7 +66,7 @@ export interface HardState {
 }
 
 /** The entries of a message that carries none: one shared array, never mutated. */
-const NO_ENTRIES: Entry[] = [];
+export const NO_ENTRIES: Entry[] = [];
 
 /** Build a message with etcd's zero values for the fields not given. */
 export function msg(m: Partial<Message> & { type: MessageType }): Message {
@@ -85,6 +85,14 @@ export function msg(m: Partial<Message> & { type: MessageType }): Message {
   };
   if (m.context !== undefined) out.context = m.context;
   return out;
+}
+
+/**
+ * `msg` for the hot paths (MsgApp, MsgAppResp, heartbeats), positionally: no options object to
+ * build and read. The same fields in the same order as `msg` gives them; `send` sets from and term.
+ */
+export function msgTo(type: MessageType, to: number, logTerm: number, index: number, entries: Entry[], commit: number, reject: boolean, rejectHint: number): Message {
+  return { type, to, from: None, term: 0, logTerm, index, entries, commit, reject, rejectHint };
 }
 
 export const isLocalMsg = (t: MessageType): boolean =>
