@@ -575,8 +575,8 @@ export class Raft {
     switch (m.type) {
       case 'MsgProp':
         if (s.lead === None) return ErrProposalDropped;
-        m.to = s.lead;
-        this.send(m);
+        // Forward a copy (Go passes the Message by value): the message as received stays as it was traced.
+        this.send({ ...m, to: s.lead });
         return null;
       case 'MsgApp':
         s.electionElapsed = 0;
@@ -590,8 +590,8 @@ export class Raft {
         return null;
       case 'MsgTransferLeader':
         if (s.lead === None) return null;
-        m.to = s.lead;
-        this.send(m);
+        // Forward a copy (Go passes the Message by value): the message as received stays as it was traced.
+        this.send({ ...m, to: s.lead });
         return null;
       case 'MsgTimeoutNow':
         // Leadership transfers never use pre-vote even if preVote is on.
@@ -599,8 +599,8 @@ export class Raft {
         return null;
       case 'MsgReadIndex':
         if (s.lead === None) return null;
-        m.to = s.lead;
-        this.send(m);
+        // Forward a copy (Go passes the Message by value): the message as received stays as it was traced.
+        this.send({ ...m, to: s.lead });
         return null;
       case 'MsgReadIndexResp':
         if (m.entries.length !== 1) return null;
