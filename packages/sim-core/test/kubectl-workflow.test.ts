@@ -31,7 +31,9 @@ const normalise = (text: string) =>
     .replace(/@sha256:[0-9a-f]{64}/g, '@sha256:DIGEST')
     .replace(/in \d+(\.\d+)?m?s \(\d+(\.\d+)?m?s including waiting\)/g, 'in T (T including waiting)')
     .replace(/(?<= )(\d+[smhd])+(?= |$)/gm, 'AGE')
-    .replace(/[ \t]+$/gm, '');
+    .replace(/[ \t]+$/gm, '')
+    // Column padding follows the widest cell (an age of 5s or 59s): compare cells, not padding.
+    .replace(/(?<=\S) {2,}/g, '  ');
 
 /** Which node a pod landed on (the scheduler's tie-breaks draw from the seed, and kubectl's requests pace the run). */
 const normaliseNode = (text: string) => text.replace(/\b10\.89\.97\.20[123]\b/g, '10.89.97.20N').replace(/\bk3s-(master|worker-1|worker-2)\b/g, 'NODE');
@@ -165,6 +167,9 @@ spec:
       const r = await k('describe', 'pod', name);
       expect(r.stderr).toBe('');
       expect(normaliseNode(normalise(r.stdout))).toBe(golden(`describe-pod-web.${b.version}.txt`, normaliseNode(normalise(r.stdout))));
+      // kubectl computes event ages from its own clock: lab serve answers on the wall calendar, so
+      // they are seconds or minutes, not the scenario's distance from today.
+      expect(r.stdout).toMatch(/Normal\s+Scheduled\s+(\d+s|\d+m(\d+s)?)\s+default-scheduler/);
     });
 
     it('describe node: addresses, capacity, pod CIDR and the pods on it', async () => {
@@ -186,6 +191,16 @@ spec:
       const lines = await w.done;
       const last = lines.filter((l) => l.startsWith(victim)).at(-1)!;
       expect(last).toMatch(new RegExp(`^${victim}\\s+1/1\\s+Terminating\\s+0\\s+\\d+`));
+    });
+
+    it('get --sort-by: the Table rows carry whole objects (includeObject=Object), so kubectl sorts on any field', async () => {
+      const r = await k('get', 'events', '--sort-by=.metadata.creationTimestamp');
+      expect(r.stderr).toBe('');
+      expect(r.stdout.split('\n')[0]).toMatch(/^LAST SEEN\s+TYPE\s+REASON\s+OBJECT\s+MESSAGE$/);
+      expect(r.stdout).toMatch(/ScalingReplicaSet\s+deployment\/web\s+Scaled up replica set web-\w+ from 0 to 3/);
+      const pods = await k('get', 'pods', '-A', '--sort-by=.metadata.name', '-o', 'name');
+      const names = pods.stdout.trim().split('\n');
+      expect(names).toEqual([...names].sort());
     });
 
     it('auth whoami and get --raw', async () => {

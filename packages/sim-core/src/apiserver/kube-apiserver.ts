@@ -29,7 +29,7 @@ import { HTTP_CANCEL, HTTP_REQUEST, HTTP_RESPONSE, HTTP_WATCH_EVENT, TCP_SYN, TC
 import { parseRequestInfo, type RequestInfo } from './request-info';
 import { alreadyExists, badRequest, conflict, forbidden, methodNotSupported, notFound, notFoundPath, unauthorized, type Status } from './status';
 import { apiVersionOf, findResource, listPrefix, objectKey, RESOURCES, type ResourceDef } from './storage/keys';
-import { toTable } from './printers/table';
+import { includeObjectOf, toTable } from './printers/table';
 import { discovery } from './discovery';
 import { openapiV3 } from './openapi';
 import { openapiV2 } from './openapi-v2';
@@ -941,7 +941,7 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       const cost = APISERVER_COSTS.responseBaseUs + items.length * APISERVER_COSTS.decodePerItemUs;
       const list = { kind: p.def.listKind, apiVersion: apiVersionOf(p.def), metadata: { resourceVersion: rev }, items };
       if (wantsTable(p.req.headers['Accept'])) {
-        const table = toTable(p.def.kind, items, rev, nowMs);
+        const table = toTable(p.def.kind, items, rev, nowMs, includeObjectOf(p.req.path));
         respond(s, out, p.from, p.req, json(200, table, { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects (${p.def.listKind} at revision ${rev})`, podList: list, table: { rows: table.rows.length, columns: table.columnDefinitions.map((c) => c.name) } });
       } else {
         respond(s, out, p.from, p.req, json(200, list), p.auditID, cost, { read: `${items.length} ${p.def.kind} objects`, items: items.length });
@@ -983,7 +983,7 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       else if (wantsTable(p.req.headers['Accept'])) {
         // `kubectl get pod x`: a one-row Table, as a list would print it.
         const o = decodeKv(kv);
-        respond(s, out, p.from, p.req, json(200, toTable(p.def.kind, [o], o.metadata.resourceVersion ?? '', nowMs), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, APISERVER_COSTS.responseBaseUs);
+        respond(s, out, p.from, p.req, json(200, toTable(p.def.kind, [o], o.metadata.resourceVersion ?? '', nowMs, includeObjectOf(p.req.path)), { 'Content-Type': 'application/json;as=Table;v=v1;g=meta.k8s.io' }), p.auditID, APISERVER_COSTS.responseBaseUs);
       } else respond(s, out, p.from, p.req, json(200, decodeKv(kv)), p.auditID, APISERVER_COSTS.responseBaseUs);
       return;
     }

@@ -82,13 +82,25 @@ export function partialObjectMetadata(o: KubeObject): unknown {
   return { kind: 'PartialObjectMetadata', apiVersion: 'meta.k8s.io/v1', metadata: o.metadata };
 }
 
-export function toTable(kind: string, items: KubeObject[], resourceVersion: string, nowMs: number): Table {
+/**
+ * The Table for these objects. `includeObject` is TableOptions.includeObject
+ * (endpoints/handlers/response.go transformObject): Metadata (the default) puts each row's
+ * PartialObjectMetadata in `object`, Object the whole object (what `kubectl get --sort-by` asks
+ * for, to sort on any field), None null (an empty RawExtension).
+ */
+export function toTable(kind: string, items: KubeObject[], resourceVersion: string, nowMs: number, includeObject: 'None' | 'Metadata' | 'Object' = 'Metadata'): Table {
   const p = printers[kind];
   return {
     kind: 'Table',
     apiVersion: 'meta.k8s.io/v1',
     metadata: { resourceVersion },
     columnDefinitions: p ? p.columns : defaultColumns,
-    rows: items.map((o) => ({ cells: p ? p.print(o, nowMs) : [o.metadata.name, o.metadata.creationTimestamp ?? ''], object: partialObjectMetadata(o) })),
+    rows: items.map((o) => ({ cells: p ? p.print(o, nowMs) : [o.metadata.name, o.metadata.creationTimestamp ?? ''], object: includeObject === 'None' ? null : includeObject === 'Object' ? o : partialObjectMetadata(o) })),
   };
+}
+
+/** TableOptions.includeObject from a request path's query (unset or unknown: Metadata). */
+export function includeObjectOf(path: string): 'None' | 'Metadata' | 'Object' {
+  const v = new URLSearchParams(path.split('?')[1] ?? '').get('includeObject');
+  return v === 'None' || v === 'Object' ? v : 'Metadata';
 }

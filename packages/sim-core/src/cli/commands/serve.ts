@@ -11,6 +11,7 @@ import { CLIENT_CA, SERVER_CA } from '../../scenarios/tower-fleet';
 import { INSTALLED_MS } from '../../scenarios/tower-fleet-objects';
 import { CliError, intArg, type RegisterCommand } from '../io';
 import { AUDIT_NOTE } from '../../apiserver/audit';
+import { shiftTimes } from '../serve/calendar';
 import type { LabServer } from '../serve/server';
 
 const speedArg = (v: string): number => {
@@ -54,7 +55,7 @@ export async function startServe(opts: { scenario: string; seed: number; port: n
       throw new CliError(`--audit-log: cannot write ${JSON.stringify(opts.auditLog)}: ${(e as NodeJS.ErrnoException).code ?? String(e)}`);
     }
     server.sim.trace.onEntry((e) => {
-      if (e.type === 'note' && e.kind === AUDIT_NOTE) appendFileSync(auditFile, `${JSON.stringify(e.data)}\n`);
+      if (e.type === 'note' && e.kind === AUDIT_NOTE) appendFileSync(auditFile, `${JSON.stringify(shiftTimes(e.data, server.calendarShiftMs))}\n`);
     });
   }
   const file = resolve(opts.kubeconfig);

@@ -16,6 +16,7 @@ import { FRONT_DOOR_RESPONSE, FRONT_DOOR_WATCH_END, FRONT_DOOR_WATCH_EVENT, make
 import { Simulation } from '../../kernel/simulation';
 import { seconds } from '../../kernel/time';
 import type { TraceEntry } from '../../kernel/trace';
+import { calendarShiftMs, shiftTimes } from './calendar';
 import type { Pki } from './pki';
 
 export const FRONT_DOOR = 'laptop/kubectl-real';
@@ -67,6 +68,8 @@ export class LabServer {
   private connIds = new WeakMap<object, string>();
   private wallStart = 0;
   private log: (line: string) => void;
+  /** What `lab serve` adds to every timestamp it answers with (and takes off what it receives): calendar.ts. */
+  calendarShiftMs = 0;
 
   constructor(readonly opts: ServeOptions) {
     this.log = opts.log ?? (() => {});
@@ -101,6 +104,8 @@ export class LabServer {
     // Let the cluster come up (apiserver informers sync) before the first request.
     this.sim.runUntil(seconds(1));
     this.wallStart -= 1000 / this.opts.speed;
+    // Your kubectl's clock is the wall clock: answer on it (see calendar.ts).
+    this.calendarShiftMs = calendarShiftMs(Date.now(), this.sim.kernel.opts.epochMs + Math.floor(this.sim.now / 1000));
     this.timer = setInterval(this.pump, 2);
     const addr = this.server.address();
     return typeof addr === 'object' && addr ? addr.port : this.opts.port;
@@ -142,7 +147,7 @@ export class LabServer {
         const ct = headers['Content-Type'] ?? '';
         if (ct.includes('json') || ct.includes('yaml') || ct === '') {
           try {
-            body = JSON.parse(raw.toString('utf8'));
+            body = shiftTimes(JSON.parse(raw.toString('utf8')), -this.calendarShiftMs);
           } catch {
             body = { $raw: raw.toString('utf8'), contentType: ct };
           }
@@ -186,13 +191,13 @@ export class LabServer {
       this.waiting.delete(d.reqId);
       // Binary bodies (the protobuf OpenAPI v2 document) travel through the simulation as base64.
       const b64 = (d.body as { $base64?: unknown } | undefined)?.$base64;
-      const text = typeof b64 === 'string' ? Buffer.from(b64, 'base64') : typeof d.body === 'string' ? d.body : JSON.stringify(d.body);
+      const text = typeof b64 === 'string' ? Buffer.from(b64, 'base64') : typeof d.body === 'string' ? d.body : JSON.stringify(shiftTimes(d.body, this.calendarShiftMs));
       w.res.writeHead(d.status, { ...d.headers, 'Content-Length': String(Buffer.byteLength(text)) });
       w.res.end(text);
     } else if (e.kind === FRONT_DOOR_WATCH_EVENT) {
       const d = e.data as { reqId: number; event: unknown };
       const w = this.waiting.get(d.reqId);
-      if (w) w.res.write(JSON.stringify(d.event) + '\n');
+      if (w) w.res.write(JSON.stringify(shiftTimes(d.event, this.calendarShiftMs)) + '\n');
     } else if (e.kind === FRONT_DOOR_WATCH_END) {
       const d = e.data as { reqId: number };
       const w = this.waiting.get(d.reqId);
