@@ -203,6 +203,18 @@ spec:
       expect(names).toEqual([...names].sort());
     });
 
+    it('explain: the kinds\' schemas from the OpenAPI documents (fields and types; the lab has no descriptions)', async () => {
+      const pods = await k('explain', 'pods');
+      expect(pods.stderr).toBe('');
+      expect(pods.stdout).toMatch(/KIND:\s+Pod/);
+      expect(pods.stdout).toMatch(/spec\s+<PodSpec>/);
+      const replicas = await k('explain', 'deployment.spec.replicas');
+      expect(replicas.stderr).toBe('');
+      expect(replicas.stdout).toMatch(/FIELD:\s+replicas\s+<integer>/);
+      const sc = await k('explain', 'pvc.spec.accessModes');
+      expect(sc.stdout).toMatch(/FIELD:\s+accessModes\s+<\[\]string>/);
+    });
+
     it('auth whoami and get --raw', async () => {
       const who = await k('auth', 'whoami');
       // kubectl 1.27 asks for authentication.k8s.io v1alpha1/v1beta1 SelfSubjectReviews, which a
