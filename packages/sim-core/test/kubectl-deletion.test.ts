@@ -6,45 +6,19 @@
  * words; the system namespaces cannot be deleted. Missing kubectl: skipped, as kubectl-tools.ts
  * says (under CI=true it fails).
  */
-import { mkdtempSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
-import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.33']);
 
 for (const b of bins) {
   describe(`kubectl ${b.version}: deletion`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
+    const lab = labServeForKubectl(b, { name: 'deletion', seed: 4 });
+    const { k } = lab;
     const json = async (...args: string[]) => JSON.parse((await k(...args, '-o', 'json')).stdout || '{"items":[]}');
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 150; i++) {
-        if (await ok()) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
+    const until = (what: string, ok: () => Promise<boolean>) => lab.until(what, ok, 150);
     const running = async (sel: string, n: number, ns = 'default') => until(`${n} ${sel} pods Running`, async () => (await json('get', 'pods', '-n', ns, '-l', sel)).items.filter((p: any) => p.status.phase === 'Running' && !p.metadata.deletionTimestamp).length === n);
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-deletion-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 4, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
 
     it('--cascade=foreground: kubectl waits until the Deployment is gone, and by then its ReplicaSet and pods are too', async () => {
       expect((await k('create', 'deployment', 'fg', '--image=nginx', '--replicas=2')).stdout).toBe('deployment.apps/fg created\n');

@@ -7,13 +7,10 @@
  * and `auth can-i`; 1.27 sends JSON. Outputs are compared with golden text where the cluster
  * makes them deterministic (random pod-name suffixes and ages normalised).
  */
-import { mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.27', '1.33']);
 const golden = (name: string) => readFileSync(join(__dirname, 'golden/kubectl', name), 'utf8');
@@ -39,35 +36,14 @@ const normalise = (text: string) =>
 
 for (const b of bins) {
   describe(`kubectl ${b.version} against lab serve`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
+    const lab = labServeForKubectl(b, { name: 'frontdoor', seed: 3, auditLog: true });
+    const { k } = lab;
     const webPods = async () => {
       const r = await k('get', 'pods', '-l', 'app=web', '-o', 'json');
       return (JSON.parse(r.stdout).items as any[]).filter((p) => !p.metadata.deletionTimestamp);
     };
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 100; i++) {
-        if (await ok()) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
+    const until = (what: string, ok: () => Promise<boolean>) => lab.until(what, ok, 100);
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true, auditLog: join(dir, 'audit.log') });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
 
     it('lists the three Tower Fleet nodes Ready (discovery, then the server-side Table)', async () => {
       const r = await k('get', 'nodes');
@@ -132,7 +108,7 @@ for (const b of bins) {
       expect(no.stdout).toBe('no\n');
       expect(no.code).toBe(1);
       // The audit log (--audit-log-path) has the refused list: who asked, as whom, what, and why not.
-      const audit = readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
+      const audit = readFileSync(join(lab.dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l));
       const refused = audit.find((e) => e.impersonatedUser?.username === 'bob' && e.verb === 'list' && e.objectRef?.resource === 'pods');
       expect(refused).toMatchObject({ kind: 'Event', apiVersion: 'audit.k8s.io/v1', level: 'Metadata', stage: 'ResponseComplete', user: { username: 'system:admin' }, impersonatedUser: { username: 'bob', groups: ['system:authenticated'] }, sourceIPs: ['127.0.0.1'], objectRef: { resource: 'pods', namespace: 'default', apiVersion: 'v1' }, responseStatus: { code: 403, reason: 'Forbidden' }, annotations: { 'authorization.k8s.io/decision': 'forbid' } });
       expect(refused.userAgent).toMatch(/^kubectl/);

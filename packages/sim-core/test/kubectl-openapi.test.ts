@@ -8,13 +8,10 @@
  * server's strict decoding; --validate=warn prints the server's warning and creates; apply says
  * created, unchanged, configured; `explain --output=plaintext-openapiv2` walks the v2 definitions.
  */
-import { mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.27', '1.30', '1.33']);
 
@@ -46,30 +43,15 @@ spec:
 
 for (const b of bins) {
   describe(`kubectl ${b.version}: create -f and apply -f validate through the OpenAPI documents`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
-    const audit = () => readFileSync(join(dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestURI: string; verb: string; responseStatus: { code: number } });
+    const lab = labServeForKubectl(b, { name: 'openapi', seed: 5, auditLog: true });
+    const { k } = lab;
+    const audit = () => readFileSync(join(lab.dir, 'audit.log'), 'utf8').trim().split('\n').map((l) => JSON.parse(l) as { requestURI: string; verb: string; responseStatus: { code: number } });
     const file = (name: string, text: string) => {
-      const f = join(dir, name);
+      const f = join(lab.dir, name);
       writeFileSync(f, text);
       return f;
     };
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-openapi-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 5, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true, auditLog: join(dir, 'audit.log') });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
 
     it('create -f of a ConfigMap manifest succeeds', async () => {
       const r = await k('create', '-f', file('cm.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: settings\ndata:\n  colour: blue\n'));
@@ -87,7 +69,7 @@ for (const b of bins) {
     it('an unknown field is refused by the server\'s strict decoding', async () => {
       const r = await k('create', '-f', file('bogus.yaml', 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: bogus\ndata:\n  a: "1"\nbogus: 1\n'));
       expect(r.code).toBe(1);
-      expect(r.stderr).toBe('Error from server (BadRequest): error when creating "' + join(dir, 'bogus.yaml') + '": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"\n');
+      expect(r.stderr).toBe('Error from server (BadRequest): error when creating "' + join(lab.dir, 'bogus.yaml') + '": ConfigMap in version "v1" cannot be handled as a ConfigMap: strict decoding error: unknown field "bogus"\n');
       expect((await k('get', 'cm', 'bogus')).code).toBe(1);
     });
 

@@ -6,13 +6,10 @@
  * back with `kubectl get -o json`. Same skip rules as kubectl-frontdoor.test.ts (skip when the
  * binary is missing, fail under CI=true).
  */
-import { mkdtempSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.33']);
 
@@ -44,32 +41,17 @@ ${env.map(([n, v]) => `        - name: ${n}\n          value: "${v}"`).join('\n'
 
 for (const b of bins) {
   describe(`kubectl ${b.version} patches against lab serve`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
+    const lab = labServeForKubectl(b, { name: 'patch', seed: 3 });
+    const { k } = lab;
     const getDeploy = async () => {
       const r = await k('get', 'deployment', 'patchy', '-o', 'json');
       expect(r.stderr).toBe('');
       return JSON.parse(r.stdout);
     };
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-patch-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
 
     it('kubectl apply -f, then apply of a changed manifest: image changed, env merged by name in the manifest\'s order, a removed var gone', async () => {
-      const file = join(dir, 'deploy.yaml');
+      const file = join(lab.dir, 'deploy.yaml');
       writeFileSync(file, manifest('nginx:1.27', [['A', '1'], ['B', '2']]));
       const created = await k('apply', '-f', file);
       expect(created.stderr).toBe('');

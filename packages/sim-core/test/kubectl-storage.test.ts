@@ -7,13 +7,10 @@
  * refuses a sixth claim in the ResourceQuota admission plugin's words. Same skip rules as
  * kubectl-frontdoor.test.ts (skip when the binaries are missing, fail under CI=true).
  */
-import { existsSync, mkdtempSync, readFileSync, rmSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.27', '1.33']);
 const EXAMPLES = join(__dirname, '../../../docs/examples/storage');
@@ -46,32 +43,11 @@ spec:
 
 for (const b of bins) {
   describe(`kubectl ${b.version}: the seed's storage manifests against lab serve`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
-    const kIn = (input: string, ...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args], input);
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 100; i++) {
-        if (await ok()) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
+    const lab = labServeForKubectl(b, { name: 'storage', seed: 3 });
+    const { k } = lab;
+    const { kIn } = lab;
+    const until = (what: string, ok: () => Promise<boolean>) => lab.until(what, ok, 100);
 
-    beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-storage-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 3, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
-    });
 
     it("a fresh k3s has one StorageClass, local-path, marked (default)", async () => {
       const r = await k('get', 'sc');

@@ -3,8 +3,13 @@
  * /usr/lib/google-cloud-sdk/bin). Missing outside CI: skip with a printed reason; under CI=true:
  * fail.
  */
-import { existsSync } from 'node:fs';
 import { spawn } from 'node:child_process';
+import { existsSync, mkdtempSync, rmSync } from 'node:fs';
+import { tmpdir } from 'node:os';
+import { join } from 'node:path';
+import { afterAll, beforeAll } from 'vitest';
+import { startServe } from '../src/cli/commands/serve';
+import type { LabServer } from '../src/cli/serve/server';
 
 const DIR = process.env.KUBECTL_DIR ?? '/usr/lib/google-cloud-sdk/bin';
 
@@ -35,4 +40,40 @@ export function runKubectl(bin: string, home: string, args: string[], input?: st
     if (input !== undefined) p.stdin.end(input);
     else p.stdin.end();
   });
+}
+
+/**
+ * One `lab serve` for a describe block of kubectl tests: started before its tests (HOME and the
+ * kubeconfig in a fresh temporary directory), stopped and removed after them, even when they fail.
+ * `k(...)` runs this kubectl against it; `until` polls a condition (every 100 ms, `tries` times).
+ */
+export function labServeForKubectl(b: { version: string; path: string }, opts: { name: string; seed: number; auditLog?: boolean; speed?: number }) {
+  const lab = {
+    dir: '',
+    kubeconfig: '',
+    k: (...args: string[]) => runKubectl(b.path, join(lab.dir, 'home'), ['--kubeconfig', lab.kubeconfig, ...args]),
+    kIn: (input: string, ...args: string[]) => runKubectl(b.path, join(lab.dir, 'home'), ['--kubeconfig', lab.kubeconfig, ...args], input),
+    until: async (what: string, ok: () => Promise<boolean>, tries = 150) => {
+      for (let i = 0; i < tries; i++) {
+        if (await ok()) return;
+        await new Promise((r) => setTimeout(r, 100));
+      }
+      throw new Error(`timed out waiting for ${what}`);
+    },
+  };
+  let server: LabServer | undefined;
+  let feed: { close: () => Promise<void> } | undefined;
+  beforeAll(async () => {
+    lab.dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-${opts.name}-${b.version}-`));
+    const s = await startServe({ scenario: 'tower-fleet', seed: opts.seed, port: 0, kubeconfig: join(lab.dir, 'kubeconfig'), speed: opts.speed ?? 4, quiet: true, ...(opts.auditLog ? { auditLog: join(lab.dir, 'audit.log') } : {}) });
+    server = s.server;
+    feed = s.feed;
+    lab.kubeconfig = s.kubeconfig;
+  });
+  afterAll(async () => {
+    await server?.close();
+    await feed?.close();
+    if (lab.dir) rmSync(lab.dir, { recursive: true, force: true });
+  });
+  return lab;
 }

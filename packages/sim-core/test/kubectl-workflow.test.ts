@@ -8,13 +8,10 @@
  * landed on. UPDATE_GOLDEN=1 rewrites the golden files.
  */
 import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, writeFileSync } from 'node:fs';
-import { tmpdir } from 'node:os';
+import { existsSync, readFileSync, writeFileSync } from 'node:fs';
 import { join } from 'node:path';
-import { afterAll, beforeAll, describe, expect, it } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
-import type { LabServer } from '../src/cli/serve/server';
-import { kubectlBinaries, runKubectl } from './kubectl-tools';
+import { beforeAll, describe, expect, it } from 'vitest';
+import { kubectlBinaries, labServeForKubectl } from './kubectl-tools';
 
 const bins = kubectlBinaries(['1.27', '1.33']);
 const GOLDEN = join(__dirname, 'golden/kubectl');
@@ -69,37 +66,18 @@ function watchLines(bin: string, home: string, args: string[], until: (lines: st
 
 for (const b of bins) {
   describe(`kubectl ${b.version}: everyday commands against lab serve`, () => {
-    let dir = '';
-    let server: LabServer;
-    let feed: { close: () => Promise<void> };
-    let kubeconfig = '';
-    const k = (...args: string[]) => runKubectl(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, ...args]);
-    const until = async (what: string, ok: () => Promise<boolean>) => {
-      for (let i = 0; i < 150; i++) {
-        if (await ok()) return;
-        await new Promise((r) => setTimeout(r, 100));
-      }
-      throw new Error(`timed out waiting for ${what}`);
-    };
+    const lab = labServeForKubectl(b, { name: 'wf', seed: 11 });
+    const { k } = lab;
+    const until = (what: string, ok: () => Promise<boolean>) => lab.until(what, ok, 150);
     const available = async (name: string, n: number) => {
       const r = await k('get', 'deployment', name, '-o', 'jsonpath={.status.availableReplicas}/{.status.replicas}');
       return r.stdout === `${n}/${n}`;
     };
 
     beforeAll(async () => {
-      dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-wf-${b.version}-`));
-      const s = await startServe({ scenario: 'tower-fleet', seed: 11, port: 0, kubeconfig: join(dir, 'kubeconfig'), speed: 4, quiet: true });
-      server = s.server;
-      feed = s.feed;
-      kubeconfig = s.kubeconfig;
       const c = await k('create', 'deployment', 'web', '--image=nginx', '--replicas=3');
       expect(c.stdout).toBe('deployment.apps/web created\n');
       await until('web available', () => available('web', 3));
-    });
-    afterAll(async () => {
-      await server?.close();
-      await feed?.close();
-      if (dir) rmSync(dir, { recursive: true, force: true });
     });
 
     it('scale: the Deployment grows to 4 available', async () => {
@@ -142,7 +120,7 @@ spec:
         ports:
         - containerPort: 8080
 `;
-      const file = join(dir, 'shop.yaml');
+      const file = join(lab.dir, 'shop.yaml');
       writeFileSync(file, manifest('nginx:1.27'));
       expect((await k('apply', '-f', file)).stdout).toBe('deployment.apps/shop created\n');
       expect((await k('apply', '-f', file)).stdout).toBe('deployment.apps/shop unchanged\n');
@@ -183,7 +161,7 @@ spec:
 
     it('get -w: the table header and rows, then the deleted pod going Terminating', async () => {
       const victim = (await k('get', 'pods', '-l', 'app=web', '-o', 'jsonpath={.items[0].metadata.name}')).stdout;
-      const w = watchLines(b.path, join(dir, 'home'), ['--kubeconfig', kubeconfig, 'get', 'pods', '-l', 'app=web', '-w'], (lines) => lines.some((l) => l.startsWith(victim) && /Terminating/.test(l)));
+      const w = watchLines(b.path, join(lab.dir, 'home'), ['--kubeconfig', lab.kubeconfig, 'get', 'pods', '-l', 'app=web', '-w'], (lines) => lines.some((l) => l.startsWith(victim) && /Terminating/.test(l)));
       await until('the watch lists the pods', async () => w.lines.length >= 5);
       expect(w.lines[0]).toMatch(/^NAME\s+READY\s+STATUS\s+RESTARTS\s+AGE$/);
       const del = await k('delete', 'pod', victim, '--wait=false');
@@ -226,7 +204,7 @@ spec:
     });
 
     it('create -f with an unknown field: --validate=warn prints the server\'s warnings and drops the field; strict refuses it', async () => {
-      const file = join(dir, 'cm.yaml');
+      const file = join(lab.dir, 'cm.yaml');
       writeFileSync(file, 'apiVersion: v1\nkind: ConfigMap\nmetadata:\n  name: warned\n  colour: blue\ndata:\n  a: "1"\nbogus: 1\n');
       const strict = await k('create', '-f', file);
       expect(strict.code).toBe(1);
