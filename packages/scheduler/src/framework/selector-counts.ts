@@ -25,8 +25,9 @@ export class SelectorCounts {
     private readonly nodeOf: (name: string) => Node | undefined,
   ) {}
 
-  /** countPodsMatchSelector's test for one pod. */
+  /** countPodsMatchSelector's test for one pod (an empty selector counts nothing, as there). */
   matches(pi: PodInfo): boolean {
+    if (this.selector.empty()) return false;
     const p = pi.pod;
     if (p.metadata.deletionTimestamp || (p.metadata.namespace ?? 'default') !== this.namespace) return false;
     return this.selector.matches(p.metadata.labels);

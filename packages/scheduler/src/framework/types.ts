@@ -193,10 +193,6 @@ export class NodeInfo {
   readonly usedPorts = new HostPortInfo();
   /** image names on this node (node.status.images[].names) */
   imageNames: string[] = [];
-  /** NodeInfo.Generation: bumped whenever the node's pods change. */
-  generation = 0;
-  /** Memoized counts of this node's pods matching a selector in a namespace, valid for one generation (see countPodsMatchSelector). */
-  matchCounts?: Map<string, { generation: number; count: number }>;
 
   constructor(node: Node) {
     this.node = node;
@@ -214,7 +210,6 @@ export class NodeInfo {
   /** NodeInfo.AddPodInfo: Requested += raw requests, NonZeroRequested += with defaults. */
   addPod(pi: PodInfo): void {
     this.pods.push(pi);
-    this.generation++;
     if (pi.requiredAffinityTerms.length || pi.requiredAntiAffinityTerms.length || pi.preferredAffinityTerms.length || pi.preferredAntiAffinityTerms.length) {
       this.podsWithAffinity.push(pi);
     }
@@ -227,7 +222,6 @@ export class NodeInfo {
     if (i < 0) return undefined;
     const pi = this.pods[i]!;
     this.pods.splice(i, 1);
-    this.generation++;
     const j = this.podsWithAffinity.indexOf(pi);
     if (j >= 0) this.podsWithAffinity.splice(j, 1);
     const k = this.podsWithRequiredAntiAffinity.indexOf(pi);

@@ -9,7 +9,7 @@
  */
 import type { Pod, TopologySpreadConstraint } from '../../api/types';
 import type { ClusterSnapshot } from '../../framework/snapshot';
-import type { NodeInfo, PodInfo } from '../../framework/types';
+import type { PodInfo } from '../../framework/types';
 import { labelSelectorAsSelector, Selector } from '../../util/labels';
 import type { RequiredNodeAffinity } from '../../util/node-affinity';
 import { doNotScheduleTaint, findMatchingUntoleratedTaint } from '../../util/taints';
@@ -78,24 +78,6 @@ export function matchNodeInclusionPolicies(c: Constraint, pod: Pod, node: Node, 
   if (c.nodeAffinityPolicy === 'Honor' && !require.match(node)) return false;
   if (c.nodeTaintsPolicy === 'Honor' && findMatchingUntoleratedTaint(node.spec?.taints, pod.spec.tolerations, doNotScheduleTaint)) return false;
   return true;
-}
-
-/**
- * countPodsMatchSelector over a node's pods, memoized on the NodeInfo for its current generation:
- * the same count, without walking pods that have not changed since the last cycle.
- */
-export function countNodePodsMatchSelector(ni: NodeInfo, selector: Selector, ns: string): number {
-  if (selector.empty()) return 0;
-  const k = `${ns}\u0000${selector.key}`;
-  const memo = (ni.matchCounts ??= new Map());
-  const hit = memo.get(k);
-  if (hit && hit.generation === ni.generation) return hit.count;
-  const count = countPodsMatchSelector(ni.pods, selector, ns);
-  if (hit) {
-    hit.generation = ni.generation;
-    hit.count = count;
-  } else memo.set(k, { generation: ni.generation, count });
-  return count;
 }
 
 export function countPodsMatchSelector(pods: readonly PodInfo[], selector: Selector, ns: string): number {

@@ -22,7 +22,7 @@ import { goRound, quo } from '../../util/int64';
 import { getRequiredNodeAffinity } from '../../util/node-affinity';
 import {
   buildDefaultConstraints,
-  countNodePodsMatchSelector,
+  countPodsMatchSelector,
   filterTopologySpreadConstraints,
   LabelHostname,
   matchNodeInclusionPolicies,
@@ -92,13 +92,14 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     const s: PreFilterState = { constraints, minMatch: constraints.map(() => MaxInt32), tpValueToMatchNum: constraints.map(() => new Map()) };
     const require = getRequiredNodeAffinity(pod);
     const ns = pod.metadata.namespace ?? 'default';
+    const perNode = constraints.map((c) => snapshot.selectorCounts(c.selector, ns).perNode);
     for (const ni of snapshot.list()) {
       const node = ni.node;
       if (!nodeLabelsMatchSpreadConstraints(node.metadata.labels, constraints)) continue;
       constraints.forEach((c, i) => {
         if (!matchNodeInclusionPolicies(c, pod, node, require)) return;
         const value = node.metadata.labels![c.topologyKey]!;
-        const count = countNodePodsMatchSelector(ni, c.selector, ns);
+        const count = perNode[i]!.get(ni.name) ?? 0;
         const m = s.tpValueToMatchNum[i]!;
         m.set(value, (m.get(value) ?? 0) + count);
       });
@@ -185,6 +186,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
       state.write(preScoreStateKey, s);
       return null;
     }
+    const perNode = constraints.map((c) => snapshot.selectorCounts(c.selector, ns).perNode);
     for (const ni of allNodes) {
       const node = ni.node;
       if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(node.metadata.labels, constraints)) continue;
@@ -193,7 +195,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         const value = node.metadata.labels?.[c.topologyKey] ?? '';
         const m = s.topologyValueToPodCounts[i]!;
         if (!m.has(value)) return;
-        m.set(value, m.get(value)! + countNodePodsMatchSelector(ni, c.selector, ns));
+        m.set(value, m.get(value)! + (perNode[i]!.get(ni.name) ?? 0));
       });
     }
     state.write(preScoreStateKey, s);
@@ -208,7 +210,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     s.constraints.forEach((c, i) => {
       if (!labels || !Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) return;
       const ns = pod.metadata.namespace ?? 'default';
-      const cnt = c.topologyKey !== LabelHostname ? s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)! : s.snapshot?.get(ni.name) === ni ? (s.snapshot.selectorCounts(c.selector, ns).perNode.get(ni.name) ?? 0) : countNodePodsMatchSelector(ni, c.selector, ns);
+      const cnt = c.topologyKey !== LabelHostname ? s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)! : s.snapshot?.get(ni.name) === ni ? (s.snapshot.selectorCounts(c.selector, ns).perNode.get(ni.name) ?? 0) : countPodsMatchSelector(ni.pods, c.selector, ns);
       score += scoreForCount(cnt, c.maxSkew, s.topologyNormalizingWeight[i]!);
     });
     return goRound(score);
