@@ -8,6 +8,13 @@
  * filter runExperiment has always used). The same run with the full trace (every message,
  * timer and fault as stable JSON, hashed) gives the same Trial; it is timed too, for reference.
  * Also: 200 VOPR schedules.
+ *
+ * Warm-up: 12 runs before the 10 timed ones (there used to be 3). A fresh process needs about
+ * that many runs of this size before V8's optimizing compiler has settled (the first three runs
+ * take 2–10× as long, and deoptimizations go on into the fourth) and before the heap has grown to
+ * its working size (until then each run maps and faults in megabytes of new pages: in a VM, where
+ * a page fault costs ~15 µs, runs 4–13 took up to twice as long as the ones after). With three,
+ * the median timed the process warming up, not the model.
  */
 import { runExperiment, type ExperimentOptions } from '../packages/sim-core/src/etcd/experiment';
 import { runVopr } from '../packages/sim-core/src/etcd/vopr';
@@ -23,7 +30,7 @@ const median = (xs: number[]): number => [...xs].sort((a, b) => a - b)[Math.floo
 export async function bench(): Promise<void> {
   const opts = (seed: number): ExperimentOptions => ({ members: 3, fault: 'kill-leader', atUs: 20_000_000, restoreAtUs: 40_000_000, forUs: 60_000_000, writesPerSecond: 100, seed });
   const run = (seed: number) => runExperiment(opts(seed));
-  for (let i = 0; i < 3; i++) run(100 + i); // warm up
+  for (let i = 0; i < 12; i++) run(100 + i); // warm up (see the header)
   const walls: number[] = [];
   let ops = 0;
   for (let i = 0; i < 10; i++) {

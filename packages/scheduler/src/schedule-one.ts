@@ -291,6 +291,10 @@ export class Scheduler {
       this.deletePod(key);
       return false;
     }
+    if (prev && this.cache.replacePod(p, node)) {
+      this.cachedPods.set(key, p);
+      return true;
+    }
     if (prev) this.cache.removePod(key);
     this.cache.addPod(p, node);
     this.cachedPods.set(key, p);

@@ -204,7 +204,7 @@ describe('PATCH by Content-Type', () => {
     expect(bad.status).toBe(422);
   });
 
-  it('the status subresource: a strategic merge patch merges pod conditions by type, and only status changes', () => {
+  it('the status subresource: a strategic merge patch merges pod conditions by type; the spec stays, metadata goes through', () => {
     const pod = { apiVersion: 'v1', kind: 'Pod', metadata: { name: 'st' }, spec: { schedulerName: 'manual', containers: [{ name: 'c', image: 'nginx' }] } };
     expect(call('POST', '/api/v1/namespaces/default/pods', pod).status).toBe(201);
     const one = call('PATCH', '/api/v1/namespaces/default/pods/st/status', { status: { conditions: [{ type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }] } }, SMP);
@@ -212,7 +212,12 @@ describe('PATCH by Content-Type', () => {
     const two = call('PATCH', '/api/v1/namespaces/default/pods/st/status', { metadata: { labels: { ignored: 'yes' } }, status: { '$setElementOrder/conditions': [{ type: 'Initialized' }, { type: 'PodScheduled' }], conditions: [{ type: 'Initialized', status: 'True' }] } }, SMP);
     expect(two.status).toBe(200);
     expect(two.body.status.conditions).toEqual([{ type: 'Initialized', status: 'True' }, { type: 'PodScheduled', status: 'False', reason: 'Unschedulable' }]);
-    expect(two.body.metadata.labels).toBeUndefined();
+    // podStatusStrategy.PrepareForUpdate resets spec, deletionTimestamp and ownerReferences only:
+    // labels and annotations sent to pods/status are stored (pkg/registry/core/pod/strategy.go).
+    expect(two.body.metadata.labels).toEqual({ ignored: 'yes' });
+    const specChange = call('PATCH', '/api/v1/namespaces/default/pods/st/status', { spec: { schedulerName: 'other' }, metadata: { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: 'n', uid: 'u' }] } }, SMP);
+    expect(specChange.body.spec.schedulerName).toBe('manual');
+    expect(specChange.body.metadata.ownerReferences).toBeUndefined();
     // The kubelet's uid precondition: a different uid is an immutable-field error.
     const stale = call('PATCH', '/api/v1/namespaces/default/pods/st/status', { metadata: { uid: 'not-this-pod' }, status: { phase: 'Running' } }, SMP);
     expect(stale.status).toBe(422);
@@ -222,7 +227,7 @@ describe('PATCH by Content-Type', () => {
   it('an update of the main resource keeps the stored status (the registry strategy)', () => {
     const r = call('PATCH', '/api/v1/namespaces/default/pods/st', { metadata: { labels: { a: 'b' } }, status: { phase: 'Succeeded' } }, SMP);
     expect(r.status).toBe(200);
-    expect(r.body.metadata.labels).toEqual({ a: 'b' });
+    expect(r.body.metadata.labels).toEqual({ ignored: 'yes', a: 'b' });
     expect(r.body.status.phase).toBe('Pending');
   });
 

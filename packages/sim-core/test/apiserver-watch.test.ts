@@ -34,6 +34,29 @@ function lab() {
 const podBody = (extra: any = {}) => ({ apiVersion: 'v1', kind: 'Pod', metadata: { generateName: 'web-', labels: { app: 'web' }, ...extra.metadata }, spec: { schedulerName: 'manual', containers: [{ name: 'web', image: 'nginx:1.27' }], ...extra.spec } });
 
 describe('kube-apiserver REST semantics', () => {
+  it('a selector watch sees an object enter (ADDED), stay (MODIFIED) and leave (DELETED, its old content at the new resourceVersion), live and replayed', () => {
+    const { call, events } = lab();
+    const byNode = call('GET', '/api/v1/pods?watch=true&resourceVersion=0&fieldSelector=spec.nodeName%3Dk3s-worker-8', undefined, 'w1');
+    const byLabel = call('GET', '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0&labelSelector=tier%3Dfront', undefined, 'w2');
+    const created = call('POST', '/api/v1/namespaces/default/pods', podBody({ metadata: { labels: { app: 'web', tier: 'front' } } }));
+    const name = created.body.metadata.name as string;
+    call('POST', `/api/v1/namespaces/default/pods/${name}/binding`, { apiVersion: 'v1', kind: 'Binding', metadata: { name }, target: { apiVersion: 'v1', kind: 'Node', name: 'k3s-worker-8' } });
+    const relabelled = call('PATCH', `/api/v1/namespaces/default/pods/${name}`, { metadata: { labels: { tier: 'back' } } });
+    expect(relabelled.status).toBe(200);
+    const rv = relabelled.body.metadata.resourceVersion as string;
+    // cacheWatcher.convertToWatchEvent: the binding brings the pod into spec.nodeName=k3s-worker-8.
+    expect(events(byNode.reqId).map((e) => e.type)).toEqual(['ADDED', 'MODIFIED']);
+    const front = events(byLabel.reqId);
+    expect(front.map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    expect(front[2]!.object.metadata.labels.tier).toBe('front');
+    expect(front[2]!.object.metadata.resourceVersion).toBe(rv);
+    // A watch started from before the pod existed replays the same events.
+    const replay = call('GET', `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${Number(created.body.metadata.resourceVersion) - 1}&labelSelector=tier%3Dfront`, undefined, 'w3');
+    expect(events(replay.reqId).map((e) => e.type)).toEqual(['ADDED', 'MODIFIED', 'DELETED']);
+    const back = call('GET', `/api/v1/namespaces/default/pods?watch=true&resourceVersion=${Number(created.body.metadata.resourceVersion) - 1}&labelSelector=tier%3Dback`, undefined, 'w4');
+    expect(events(back.reqId).map((e) => e.type)).toEqual(['ADDED']);
+  });
+
   it('generateName, defaulting, and a watch that sees ADDED → MODIFIED (bind, status) → graceful delete → DELETED', () => {
     const { call, events } = lab();
     const w = call('GET', '/api/v1/namespaces/default/pods?watch=true&resourceVersion=0&fieldSelector=metadata.namespace%3Ddefault&labelSelector=app%3Dweb', undefined, 'cw');

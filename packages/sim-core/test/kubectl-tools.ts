@@ -8,7 +8,7 @@ import { existsSync, mkdtempSync, rmSync } from 'node:fs';
 import { tmpdir } from 'node:os';
 import { join } from 'node:path';
 import { afterAll, beforeAll } from 'vitest';
-import { startServe } from '../src/cli/commands/serve';
+import { startServe, type ServeAddWorker } from '../src/cli/commands/serve';
 import type { LabServer } from '../src/cli/serve/server';
 
 const DIR = process.env.KUBECTL_DIR ?? '/usr/lib/google-cloud-sdk/bin';
@@ -47,7 +47,7 @@ export function runKubectl(bin: string, home: string, args: string[], input?: st
  * kubeconfig in a fresh temporary directory), stopped and removed after them, even when they fail.
  * `k(...)` runs this kubectl against it; `until` polls a condition (every 100 ms, `tries` times).
  */
-export function labServeForKubectl(b: { version: string; path: string }, opts: { name: string; seed: number; auditLog?: boolean; speed?: number }) {
+export function labServeForKubectl(b: { version: string; path: string }, opts: { name: string; seed: number; auditLog?: boolean; speed?: number; addWorker?: ServeAddWorker }) {
   const lab = {
     dir: '',
     kubeconfig: '',
@@ -65,7 +65,7 @@ export function labServeForKubectl(b: { version: string; path: string }, opts: {
   let feed: { close: () => Promise<void> } | undefined;
   beforeAll(async () => {
     lab.dir = mkdtempSync(join(tmpdir(), `kubelab-kubectl-${opts.name}-${b.version}-`));
-    const s = await startServe({ scenario: 'tower-fleet', seed: opts.seed, port: 0, kubeconfig: join(lab.dir, 'kubeconfig'), speed: opts.speed ?? 4, quiet: true, ...(opts.auditLog ? { auditLog: join(lab.dir, 'audit.log') } : {}) });
+    const s = await startServe({ scenario: 'tower-fleet', seed: opts.seed, port: 0, kubeconfig: join(lab.dir, 'kubeconfig'), speed: opts.speed ?? 4, quiet: true, ...(opts.auditLog ? { auditLog: join(lab.dir, 'audit.log') } : {}), ...(opts.addWorker ? { addWorker: opts.addWorker } : {}) });
     server = s.server;
     feed = s.feed;
     lab.kubeconfig = s.kubeconfig;

@@ -38,14 +38,14 @@ const pod = (name: string, app: string, ns: string, nodeName: string | undefined
 
 type Op = { t: 'add'; name: string; app: string; ns: string; node: number; deleting: boolean } | { t: 'remove'; name: string } | { t: 'relabel'; node: number; zone: string };
 
-const ops = fc.array(
-  fc.oneof(
-    fc.record({ t: fc.constant('add' as const), name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'), app: fc.constantFrom(...APPS), ns: fc.constantFrom(...NSS), node: fc.nat(4), deleting: fc.boolean() }),
-    fc.record({ t: fc.constant('remove' as const), name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7') }),
-    fc.record({ t: fc.constant('relabel' as const), node: fc.nat(4), zone: fc.constantFrom(...ZONES) }),
-  ),
-  { maxLength: 40 },
+const op = fc.oneof(
+  fc.record({ t: fc.constant('add' as const), name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'), app: fc.constantFrom(...APPS), ns: fc.constantFrom(...NSS), node: fc.nat(4), deleting: fc.boolean() }),
+  fc.record({ t: fc.constant('remove' as const), name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7') }),
+  fc.record({ t: fc.constant('relabel' as const), node: fc.nat(4), zone: fc.constantFrom(...ZONES) }),
 );
+const ops = fc.array(op, { maxLength: 40 });
+/** …and a new version of a pod with the same spec and labels objects (a status update, as the informer hands it), or with a deletionTimestamp set. */
+const opsWithUpdates = fc.array(fc.oneof(op, fc.record({ t: fc.constant('update' as const), name: fc.constantFrom('p0', 'p1', 'p2', 'p3', 'p4', 'p5', 'p6', 'p7'), phase: fc.constantFrom('Running', 'Pending', 'Succeeded'), deleting: fc.boolean(), spec: fc.constantFrom('same', 'shallow', 'deep') })), { maxLength: 40 });
 
 describe('SelectorCounts', () => {
   it('equals the walk over every node, per node and per topology value, through adds, removes and relabels', () => {
@@ -88,6 +88,36 @@ describe('SelectorCounts', () => {
   });
 });
 
+describe('SelectorCounts built on a snapshot that has pods', () => {
+  it('counts what the walk over every node counts (the label index finds every matching pod)', () => {
+    fc.assert(
+      fc.property(fc.array(fc.constantFrom(...ZONES), { minLength: 5, maxLength: 5 }), ops, (zones, seq) => {
+        const snap = new ClusterSnapshot({ nodes: zones.map((z, i) => node(i, z)) });
+        let fresh = 0;
+        for (const op of seq) {
+          if (op.t === 'add') {
+            snap.removePod(`${op.ns}/${op.name}`);
+            snap.addPod(pod(op.name, op.app, op.ns, `n${op.node}`, op.deleting));
+          } else if (op.t === 'remove') {
+            for (const ns of NSS) snap.removePod(`${ns}/${op.name}`);
+          } else snap.updateNode(node(op.node, op.zone));
+          // Selectors never asked for before (a requirement no pod fails makes each new), so each is built now.
+          for (const app of APPS) {
+            for (const ns of NSS) {
+              const extra = { key: `absent-${fresh++}`, operator: 'DoesNotExist' as const, values: [] };
+              for (const sel of [Selector.fromSet({ app }).add([extra]), Selector.fromSet({ app }).add([{ ...extra, key: `${extra.key}b` }])]) {
+                const idx = snap.selectorCounts(sel, ns);
+                for (const ni of snap.list()) expect(idx.perNode.get(ni.name) ?? 0).toBe(countPodsMatchSelector(ni.pods, sel, ns));
+              }
+            }
+          }
+        }
+      }),
+      { numRuns: 200 },
+    );
+  });
+});
+
 describe('Scheduler incremental cache', () => {
   const rand = (): Rand => {
     let x = 7;
@@ -95,11 +125,13 @@ describe('Scheduler incremental cache', () => {
   };
   it('deltas (upsertPod / deletePod / updateNode) schedule exactly as a full sync of the same objects', () => {
     fc.assert(
-      fc.property(fc.array(fc.constantFrom(...ZONES), { minLength: 5, maxLength: 5 }), ops, fc.constantFrom(...APPS), (zones, seq, app) => {
+      fc.property(fc.array(fc.constantFrom(...ZONES), { minLength: 5, maxLength: 5 }), opsWithUpdates, fc.constantFrom(...APPS), (zones, seq, app) => {
         let nodes = zones.map((z, i) => node(i, z));
         const pods = new Map<string, Pod>();
         const inc = createScheduler();
         inc.sync({ nodes });
+        // The PodTopologySpread indexes exist from the start, so the changes below must keep them in step.
+        for (const a of APPS) inc.cache.selectorCounts(Selector.fromSet({ app: a }), 'default');
         for (const op of seq) {
           if (op.t === 'add') {
             for (const ns of NSS) if (ns !== op.ns && pods.has(`${ns}/${op.name}`)) continue;
@@ -110,6 +142,21 @@ describe('Scheduler incremental cache', () => {
             for (const ns of NSS) {
               pods.delete(`${ns}/${op.name}`);
               inc.deletePod(`${ns}/${op.name}`);
+            }
+          } else if (op.t === 'update') {
+            for (const ns of NSS) {
+              const cur = pods.get(`${ns}/${op.name}`);
+              if (!cur) continue;
+              const metadata = op.deleting ? { ...cur.metadata, deletionTimestamp: '2025-11-09T12:00:01Z' } : { ...cur.metadata };
+              const spec = op.spec === 'same' ? cur.spec : op.spec === 'shallow' ? { ...cur.spec } : structuredClone(cur.spec);
+              const p = { ...cur, metadata, spec, status: { phase: op.phase } } as Pod;
+              if (op.phase === 'Succeeded') pods.delete(`${ns}/${op.name}`);
+              else pods.set(`${ns}/${op.name}`, p);
+              inc.upsertPod(p);
+            }
+            for (const a of APPS) {
+              const idx = inc.cache.selectorCounts(Selector.fromSet({ app: a }), 'default');
+              for (const ni of inc.cache.list()) expect(idx.perNode.get(ni.name) ?? 0).toBe(countPodsMatchSelector(ni.pods, Selector.fromSet({ app: a }), 'default'));
             }
           } else {
             const before = nodes[op.node]!;

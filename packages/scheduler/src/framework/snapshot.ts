@@ -47,6 +47,15 @@ export function zoneKey(node: Node): string {
 /** How many SelectorCounts a snapshot keeps (each pod add/remove updates every one). */
 export const MAX_SELECTOR_INDEXES = 32;
 
+/** The same object, or objects with the same keys holding the same values (===). */
+function sameFields(a: object, b: object): boolean {
+  if (a === b) return true;
+  const ka = Object.keys(a);
+  if (ka.length !== Object.keys(b).length) return false;
+  for (const k of ka) if ((a as Record<string, unknown>)[k] !== (b as Record<string, unknown>)[k] || !Object.prototype.hasOwnProperty.call(b, k)) return false;
+  return true;
+}
+
 function sameLabels(a: Record<string, string> | undefined, b: Record<string, string> | undefined): boolean {
   if (a === b) return true;
   const ka = Object.keys(a ?? {});
@@ -74,6 +83,8 @@ export class ClusterSnapshot {
   private antiAffinityCount = 0;
   /** SelectorCounts by namespace and selector, most recently used last (at most MAX_SELECTOR_INDEXES). */
   private readonly selectorIndexes = new Map<string, SelectorCounts>();
+  /** Bound pods by "namespace\0label key\0value": a new SelectorCounts counts only the pods one of its requirements names. */
+  private readonly byLabel = new Map<string, Set<PodInfo>>();
 
   constructor(objs?: ClusterObjects) {
     if (!objs) return;
@@ -157,6 +168,7 @@ export class ClusterSnapshot {
     const name = node.metadata.name ?? '';
     if (this.infos.has(name)) throw new Error(`Node ${JSON.stringify(name)} already exists`);
     const ni = new NodeInfo(node);
+    ni.owner = this;
     this.infos.set(name, ni);
     const z = zoneKey(node);
     let na = this.tree.get(z);
@@ -226,6 +238,7 @@ export class ClusterSnapshot {
     this.removeImages(ni.node);
     this.removeFromTree(name, zoneKey(ni.node));
     this.infos.delete(name);
+    ni.owner = undefined;
     this.listCache = null;
   }
 
@@ -276,7 +289,12 @@ export class ClusterSnapshot {
       return idx;
     }
     idx = new SelectorCounts(namespace, selector, (name) => this.infos.get(name)?.node);
-    idx.addNodes(this.infos.values());
+    // A pod the selector matches carries the label of each of its equality requirements: with
+    // one, only the pods with that label are counted (the same numbers as the walk over every node).
+    const eq = selector.nothing ? undefined : selector.requirements.find((r) => (r.operator === 'Equals' || r.operator === 'In') && r.values.length === 1);
+    if (eq) {
+      for (const pi of this.byLabel.get(`${namespace}\u0000${eq.key}\u0000${eq.values[0]}`) ?? []) if (idx.matches(pi)) idx.change(this.podNode.get(pi.key)!, 1);
+    } else idx.addNodes(this.infos.values());
     this.selectorIndexes.set(key, idx);
     if (this.selectorIndexes.size > MAX_SELECTOR_INDEXES) this.selectorIndexes.delete(this.selectorIndexes.keys().next().value!);
     return idx;
@@ -293,10 +311,30 @@ export class ClusterSnapshot {
     if (this.podNode.has(pi.key)) throw new Error(`pod ${pi.key} is already bound to ${this.podNode.get(pi.key)}`);
     ni.addPod(pi);
     this.podNode.set(pi.key, nodeName);
+    this.labelIndex(pi, true);
     for (const idx of this.selectorIndexes.values()) if (idx.matches(pi)) idx.change(nodeName, 1);
     if (ni.podsWithAffinity.at(-1) === pi) this.affinityCount++;
     if (ni.podsWithRequiredAntiAffinity.at(-1) === pi) this.antiAffinityCount++;
     return pi;
+  }
+
+  /**
+   * A new version of a bound pod that differs from the cached one in nothing its PodInfo or the
+   * indexes derive anything from (a spec with the same fields — the same objects —, the same
+   * labels object, uid and deletion state; status is read by nobody here): the PodInfo takes the
+   * new object in place, instead of a remove and an add that would compute the same. False
+   * (nothing changed) otherwise.
+   */
+  replacePod(pod: Pod, nodeName: string): boolean {
+    const key = podKey(pod);
+    if (this.podNode.get(key) !== nodeName || pod.spec.nodeName !== nodeName) return false;
+    const ni = this.infos.get(nodeName);
+    const pi = ni?.pods.find((x) => x.key === key);
+    if (!pi) return false;
+    const old = pi.pod;
+    if (!sameFields(old.spec, pod.spec) || old.metadata.labels !== pod.metadata.labels || old.metadata.uid !== pod.metadata.uid || !!old.metadata.deletionTimestamp !== !!pod.metadata.deletionTimestamp) return false;
+    pi.pod = pod;
+    return true;
   }
 
   removePod(key: string): Pod | undefined {
@@ -305,10 +343,28 @@ export class ClusterSnapshot {
     const ni = this.infos.get(node)!;
     const pi = ni.removePod(key)!;
     this.podNode.delete(key);
+    this.labelIndex(pi, false);
     for (const idx of this.selectorIndexes.values()) if (idx.matches(pi)) idx.change(node, -1);
     if (pi.requiredAffinityTerms.length || pi.requiredAntiAffinityTerms.length || pi.preferredAffinityTerms.length || pi.preferredAntiAffinityTerms.length) this.affinityCount--;
     if (pi.requiredAntiAffinityTerms.length) this.antiAffinityCount--;
     return pi.pod;
+  }
+
+  private labelIndex(pi: PodInfo, add: boolean): void {
+    const labels = pi.pod.metadata.labels;
+    if (!labels) return;
+    const ns = pi.pod.metadata.namespace ?? 'default';
+    for (const k in labels) {
+      const lk = `${ns}\u0000${k}\u0000${labels[k]}`;
+      let set = this.byLabel.get(lk);
+      if (add) {
+        if (!set) this.byLabel.set(lk, (set = new Set()));
+        set.add(pi);
+      } else if (set) {
+        set.delete(pi);
+        if (set.size === 0) this.byLabel.delete(lk);
+      }
+    }
   }
 
   nodeOf(key: string): string | undefined {

@@ -6,7 +6,7 @@
  *
  * Left out: generation counters and the PVC ref counts (no storage model yet).
  */
-import type { Node, Pod, PodAffinityTerm, WeightedPodAffinityTerm } from '../api/types';
+import type { Node, Pod, PodAffinityTerm, Taint, WeightedPodAffinityTerm } from '../api/types';
 import { labelSelectorAsSelector, Selector } from '../util/labels';
 import { emptyResource, podResources, resourceFromList, type PodResources, type Resource } from '../util/pod-resources';
 
@@ -193,9 +193,22 @@ export class NodeInfo {
   readonly usedPorts = new HostPortInfo();
   /** image names on this node (node.status.images[].names) */
   imageNames: string[] = [];
+  /**
+   * node.metadata.labels, spec.unschedulable and spec.taints, kept beside the node: the per-node
+   * loops of every scheduling cycle (filters, PreScore, Score) read them without touching the node
+   * object (with thousands of nodes, each first touch of a node object is a cache miss).
+   */
+  labels: Record<string, string> | undefined;
+  unschedulable: boolean;
+  taints: Taint[] | null | undefined;
+  /** The ClusterSnapshot this is the NodeInfo of (set and cleared by it; its indexes count this node's pods). */
+  owner: object | undefined;
 
   constructor(node: Node) {
     this.node = node;
+    this.labels = node.metadata.labels;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints;
     this.name = node.metadata.name ?? '';
     this.allocatable = resourceFromList(node.status?.allocatable, `Node ${this.name}: status.allocatable`);
     this.imageNames = (node.status?.images ?? []).flatMap((i) => i.names ?? []);
@@ -203,6 +216,9 @@ export class NodeInfo {
 
   setNode(node: Node): void {
     this.node = node;
+    this.labels = node.metadata.labels;
+    this.unschedulable = !!node.spec?.unschedulable;
+    this.taints = node.spec?.taints;
     this.allocatable = resourceFromList(node.status?.allocatable, `Node ${this.name}: status.allocatable`);
     this.imageNames = (node.status?.images ?? []).flatMap((i) => i.names ?? []);
   }

@@ -37,6 +37,7 @@ import { impersonation } from './impersonation';
 import { review } from './reviews';
 import { AUDIT_NOTE, auditEvent, type AuditContext } from './audit';
 import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from '../node/kubelet-server';
+import { isSupervisorPath, isSupervisorReqId, newSupervisorState, onSupervisorEtcdReply, superviseRequest, type SupervisorConfig, type SupervisorHost, type SupervisorState } from '../k3s/supervisor';
 import { base64ToBytes, decodeK8sProtobuf, ProtobufDecodeError, unknownJsonFields } from './protobuf/decode';
 import { applyMutation, defaultPod, scaleOf, type Mutation } from './rmw';
 import { stableStringify } from '../kernel/trace';
@@ -54,7 +55,7 @@ import { errorText, invalid, invalidStatus, notSupported, type FieldError } from
 import { validateDeployment, validateReplicaSet } from './validation/apps';
 import { validatePod } from './validation/core';
 import { parseFieldSelector, parseLabelSelector, SelectorError, matchesFields, matchesLabels, type FieldRequirement, type Requirement } from './selectors';
-import { appendEvent, bookmarkObject, newWatchCache, nextBookmarkUs, tooOld, watcherMatches, watchTimeoutUs, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
+import { appendEvent, bookmarkObject, newWatchCache, nextBookmarkUs, tooOld, watchEventFor, watcherMatches, watchTimeoutUs, type WatchCacheState, type WatchEvent, type WatchType, type Watcher } from './watch-cache';
 
 export interface ApiServerConfig {
   /** Process id of the etcd member this server talks to. */
@@ -65,9 +66,14 @@ export interface ApiServerConfig {
   port: number;
   /** Key that signs and verifies ServiceAccount tokens (--service-account-key-file, here a lab HMAC key). */
   serviceAccountKey?: string;
+  /** k3s's supervisor, served on the same port in front of kube-apiserver (k3s/supervisor.ts). */
+  supervisor?: SupervisorConfig;
 }
 
 export const DEFAULT_SA_KEY = 'tower-fleet-service-account-key';
+
+/** RetryGenerateName: attempts at a generated name before AlreadyExists is answered. */
+const MAX_NAME_GENERATION_ATTEMPTS = 8;
 
 interface Connection {
   client: string;
@@ -103,10 +109,10 @@ type Pending =
   | { op: 'rbac-load'; resource: string }
   | { op: 'ns-load' }
   | { op: 'admission-load'; resource: AdmissionInformer }
-  | { op: 'quota-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string; quotas: KubeObject[]; retries: number }
+  | { op: 'quota-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string; quotas: KubeObject[]; retries: number; nameAttempts?: number }
   | DeletePending
   | { op: 'deletecollection-list'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; options: DeleteOptions; sel: Selectors }
-  | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors }
+  | { op: 'list' | 'get' | 'create' | 'update' | 'delete' | 'watch-init' | 'token'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body?: KubeObject; key?: string; sel?: Selectors; nameAttempts?: number }
   | { op: 'rmw-read'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; mutation: Mutation; respondScale?: boolean }
   | { op: 'log-read' | 'log-wait'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; container: string }
   | { op: 'rmw-write'; from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; key: string; object: KubeObject; deleting: boolean; mutation: Mutation; respondScale?: boolean };
@@ -136,6 +142,8 @@ export interface ApiServerState {
   admission?: AdmissionCaches;
   /** deletecollection requests in flight: their items' deletes still running, the first error. */
   collections?: Record<string, { remaining: number; items: KubeObject[]; rev: string; error?: Status }>;
+  /** k3s's supervisor handlers' requests between their etcd read and write (node passwords). */
+  supervisor?: SupervisorState;
 }
 
 /** Costs of the handler chain, in microseconds. */
@@ -250,7 +258,9 @@ export function makeKubeApiserver(config: ApiServerConfig): Model<ApiServerState
         }
       } else if (kind === HTTP_REQUEST) {
         const req = input.payload as HttpRequest;
-        if (s.syncing > 0) s.waiting.push({ from, req });
+        // k3s's router sees the request first: its own paths never reach kube-apiserver's chain.
+        if (s.config.supervisor && isSupervisorPath(req.path)) superviseRequest((s.supervisor ??= newSupervisorState()), s.config.supervisor, supervisorHost(s, out), from, req, s.conns[req.conn]?.peerCert, env, out);
+        else if (s.syncing > 0) s.waiting.push({ from, req });
         else handleRequest(s, from, req, env, out);
       } else if (kind === HTTP_CANCEL) {
         const c = input.payload as HttpCancel;
@@ -506,7 +516,18 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
           return;
         }
         if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
-        else if (sub === 'status') rmw(key, { kind: 'merge-patch', patch: { status: (patch as { status?: unknown }).status ?? {} } });
+        else if (sub === 'status') {
+          // The status strategy: the spec stays as stored; metadata goes through but for what the kind
+          // resets (a pod's ownerReferences and deletionTimestamp, the apps workloads' labels); see patch.ts.
+          const p = patch as { metadata?: Record<string, unknown>; status?: unknown };
+          const meta = p.metadata && typeof p.metadata === 'object' ? { ...p.metadata } : undefined;
+          if (meta && def.kind === 'Pod') {
+            delete meta['ownerReferences'];
+            delete meta['deletionTimestamp'];
+          }
+          if (meta && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(def.kind)) delete meta['labels'];
+          rmw(key, { kind: 'merge-patch', patch: { ...(meta ? { metadata: meta } : {}), status: p.status ?? {} } });
+        }
         else rmw(key, { kind: 'merge-patch', patch });
         return;
       }
@@ -647,7 +668,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
         if (t) s.traces[obj.metadata.uid!] = t;
         out.push(...narrate(trace, 'apiserver.validated', { kind: def.kind, name, valid: true, defaulted: defaultedFields(def.kind, body, obj) }, chainUs));
         // ResourceQuota admission (validating): charge the namespace's quotas first, then the create.
-        createWithQuota(s, { ...base, body: obj, key }, reqId, nowMs, out, chainUs, QUOTA_RETRIES);
+        createWithQuota(s, { ...base, body: obj, key, ...(!body.metadata.name && body.metadata.generateName ? { nameAttempts: 1 } : {}) }, reqId, nowMs, out, chainUs, QUOTA_RETRIES);
       } else {
         const rv = Number(obj.metadata.resourceVersion ?? 0);
         s.pending[reqId] = { op: 'update', ...base, body: obj, key };
@@ -722,7 +743,11 @@ function startWatch(s: ApiServerState, p: { from: string; req: HttpRequest; info
     sendWatchEvent(s, w, 'ERROR' as WatchType, tooOld(rv, s.watch.floor) as unknown as KubeObject, out, afterUs);
     return;
   }
-  for (const e of s.watch.events) if (e.rv > rv && watcherMatches(w, e)) sendWatchEvent(s, w, e.type, e.object, out, afterUs);
+  for (const e of s.watch.events) {
+    if (e.rv <= rv) continue;
+    const we = watchEventFor(w, e);
+    if (we) sendWatchEvent(s, w, we.type, we.object, out, afterUs);
+  }
   s.watch.watchers[w.id] = w;
   out.push({ type: 'timer', name: `watch-deadline:${w.id}`, afterUs: w.deadlineUs! - env.now });
   if (w.bookmarks) {
@@ -826,7 +851,7 @@ const QUOTA_TRACKED = ['pods', 'persistentvolumeclaims', 'services'];
  * quotas whose usage changes are written first in one Txn that compares each one's revision (a
  * changed quota is read back and the check runs again, up to `retries` times).
  */
-function createWithQuota(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string }, reqId: string, nowMs: number, out: Output[], afterUs: number, retries: number, charged = false): void {
+function createWithQuota(s: ApiServerState, p: { from: string; req: HttpRequest; info: RequestInfo; def: ResourceDef; user: UserInfo; auditID: string; body: KubeObject; key: string; nameAttempts?: number }, reqId: string, nowMs: number, out: Output[], afterUs: number, retries: number, charged = false): void {
   const obj = p.body;
   const decision = !charged && QUOTA_TRACKED.includes(p.def.resource) && !p.def.group ? checkQuotaRequest(quotasIn(s.admission, p.info.namespace), p.def.resource, obj, nowMs) : { ok: true as const, updated: [] as KubeObject[] };
   if (!decision.ok) {
@@ -860,6 +885,11 @@ function defaultedFields(kind: string, before: KubeObject, after: KubeObject): s
 }
 
 /** Log a committed write and tell every matching watcher (in watcher order). */
+/** What the supervisor's handlers need of the server around them: its etcd, its watch cache. */
+function supervisorHost(s: ApiServerState, out: Output[]): SupervisorHost {
+  return { etcd: s.config.etcd, published: (obj, rv) => publish(s, RESOURCES.find((r) => r.resource === 'secrets')!, 'ADDED', obj, rv, out) };
+}
+
 function publish(s: ApiServerState, def: ResourceDef, type: WatchType, object: KubeObject, rv: number, out: Output[]): void {
   observeAdmissionWrite(s.admission, def.resource, type, object);
   if (def.resource === 'namespaces' && s.namespacePhase) {
@@ -870,7 +900,8 @@ function publish(s: ApiServerState, def: ResourceDef, type: WatchType, object: K
   appendEvent(s.watch, e);
   for (const id of Object.keys(s.watch.watchers).sort()) {
     const w = s.watch.watchers[id]!;
-    if (watcherMatches(w, e)) sendWatchEvent(s, w, type, object, out, APISERVER_COSTS.responseBaseUs);
+    const we = watchEventFor(w, e);
+    if (we) sendWatchEvent(s, w, we.type, we.object, out, APISERVER_COSTS.responseBaseUs);
   }
 }
 
@@ -885,6 +916,10 @@ function authorize(s: ApiServerState, a: Attributes): AuthzResult {
 }
 
 function onEtcdReply(s: ApiServerState, r: EtcdReply, env: StepEnv, out: Output[]): void {
+  if (isSupervisorReqId(r.reqId)) {
+    if (s.supervisor && s.config.supervisor) onSupervisorEtcdReply(s.supervisor, s.config.supervisor, supervisorHost(s, out), r, env, out);
+    return;
+  }
   const p = s.pending[r.reqId];
   if (!p) return;
   delete s.pending[r.reqId];
@@ -1076,7 +1111,7 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       // the create goes on; a quota changed meanwhile is read back and the request checked again.
       const quotaDef = RESOURCES.find((d) => d.resource === 'resourcequotas')!;
       const next = `${p.auditID}/${s.nextReq++}`;
-      const base = { from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, body: p.body, key: p.key };
+      const base = { from: p.from, req: p.req, info: p.info, def: p.def, user: p.user, auditID: p.auditID, body: p.body, key: p.key, ...(p.nameAttempts !== undefined ? { nameAttempts: p.nameAttempts } : {}) };
       if (r.response?.succeeded) {
         for (const q of p.quotas) publish(s, quotaDef, 'MODIFIED', { ...q, metadata: { ...q.metadata, resourceVersion: rev } }, Number(rev), out);
         createWithQuota(s, base, next, nowMs, out, APISERVER_COSTS.responseBaseUs, 0, true);
@@ -1096,6 +1131,20 @@ function onEtcdReplyForRequest(s: ApiServerState, p: Exclude<Pending, { op: 'rba
       const name = p.body!.metadata.name;
       if (!r.response?.succeeded) {
         const exists = (r.response?.responses?.[0]?.response_range?.kvs ?? []).length > 0;
+        if (p.op === 'create' && exists && p.nameAttempts !== undefined && p.nameAttempts < MAX_NAME_GENERATION_ATTEMPTS) {
+          // RetryGenerateName (on by default since v1.31, store.go createWithGenerateNameRetry): a
+          // generated name that is taken is generated again, with a new uid, up to 8 attempts in all.
+          const body = structuredClone(p.body!);
+          body.metadata.name = `${body.metadata.generateName}${env.rng.kubeString(5)}`;
+          body.metadata.uid = env.rng.uuid();
+          const t = s.traces[p.body!.metadata.uid!];
+          if (t) s.traces[body.metadata.uid] = t;
+          const key = objectKey(p.def, p.info.namespace, body.metadata.name);
+          const reqId = `${p.auditID}/${s.nextReq++}`;
+          s.pending[reqId] = { ...p, body, key, nameAttempts: p.nameAttempts + 1 };
+          out.push(etcdSend(s, { method: KV_TXN, reqId, request: { compare: [{ key, target: 'MOD', result: 'EQUAL', mod_revision: 0 }], success: [{ request_put: { key, value: encodeForStorage(body) } }], failure: [{ request_range: { key } }] }, trace: p.req.trace }));
+          return;
+        }
         const st = p.op === 'create' ? alreadyExists(q, name) : exists ? conflict(q, name) : notFound(q, name);
         respond(s, out, p.from, p.req, statusResponse(st), p.auditID, APISERVER_COSTS.responseBaseUs);
         return;

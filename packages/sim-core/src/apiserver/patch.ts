@@ -208,10 +208,23 @@ export function patchObject(current: KubeObject, r: PatchRequest): PatchOutcome 
     return fromStatus(failure(422, 'Invalid', `${qualifiedKind} ${JSON.stringify(cur.name)} is invalid: ${aggregate(errs)}`, { name: cur.name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes: errs.map((e) => ({ reason: e.type, message: aggregate([e]).slice(e.field.length + 2), field: e.field })) }));
   }
   if (r.status) {
-    // The status strategies: only status changes through the status subresource.
-    const out = structuredClone(current);
-    if (obj.status === undefined) delete out.status;
-    else out.status = obj.status;
+    // The status strategies' PrepareForUpdate: the spec stays as it was; metadata goes through
+    // (flannel writes its node annotations through nodes/status), except what the kind keeps:
+    // a pod's deletionTimestamp and ownerReferences (pkg/registry/core/pod/strategy.go
+    // podStatusStrategy), the apps workloads' labels (pkg/registry/apps/*/strategy.go).
+    const out = structuredClone(obj);
+    if (current.spec === undefined) delete out.spec;
+    else out.spec = structuredClone(current.spec);
+    if (r.kind === 'Pod') {
+      if (current.metadata.deletionTimestamp === undefined) delete out.metadata.deletionTimestamp;
+      else out.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
+      if (current.metadata.ownerReferences === undefined) delete out.metadata.ownerReferences;
+      else out.metadata.ownerReferences = structuredClone(current.metadata.ownerReferences);
+    }
+    if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(r.kind)) {
+      if (current.metadata.labels === undefined) delete out.metadata.labels;
+      else out.metadata.labels = structuredClone(current.metadata.labels);
+    }
     return { ok: true, object: out };
   }
   if (STATUS_KEPT_ON_UPDATE.has(r.kind)) {

@@ -34,6 +34,8 @@ export interface WatchEvent {
   namespace: string;
   kind: string;
   object: KubeObject;
+  /** The object before this change (MODIFIED, DELETED), when the cache held it: cacheWatcher's PrevObject. */
+  prev?: KubeObject;
 }
 
 export interface Watcher {
@@ -87,6 +89,8 @@ export interface WatchCacheState {
   watchers: Record<string, Watcher>;
   /** The last resourceVersion logged per resource ("<group>/<resource>"): the cacher's lastProcessedResourceVersion. */
   lastRv?: Record<string, number>;
+  /** The cacher's store: each object as of its last logged event ("<group>/<resource>/<ns>/<name>"), for PrevObject. */
+  latest?: Record<string, KubeObject>;
 }
 
 export const WATCH_WINDOW = 2000;
@@ -96,12 +100,36 @@ export function newWatchCache(startRv: number): WatchCacheState {
 }
 
 export function appendEvent(c: WatchCacheState, e: WatchEvent): void {
+  const key = `${e.resource}/${e.namespace}/${e.object.metadata.name}`;
+  const latest = (c.latest ??= {});
+  if (e.type !== 'ADDED' && latest[key]) e.prev = latest[key];
+  if (e.type === 'DELETED') delete latest[key];
+  else latest[key] = e.object;
   c.events.push(e);
   (c.lastRv ??= {})[e.resource] = e.rv;
   if (c.events.length > WATCH_WINDOW) {
     const dropped = c.events.splice(0, c.events.length - WATCH_WINDOW);
     c.floor = dropped[dropped.length - 1]!.rv;
   }
+}
+
+/**
+ * cacheWatcher.convertToWatchEvent: what a watcher with selectors sees of an event, judged on the
+ * object now and before — ADDED when it enters the selection, MODIFIED while it stays, DELETED
+ * (with its previous content and the event's resourceVersion) when it leaves; null if neither
+ * matches. Without a previous object, an event is judged on the object alone.
+ */
+export function watchEventFor(w: Watcher, e: WatchEvent): { type: WatchType; object: KubeObject } | null {
+  if (w.resource !== e.resource) return null;
+  if (w.namespace && w.namespace !== e.namespace) return null;
+  const passes = (o: KubeObject) => matchesLabels(w.labels, o.metadata.labels) && matchesFields(w.fields, w.kind, o);
+  const cur = passes(e.object);
+  if (e.type === 'ADDED' || e.type === 'DELETED' || !e.prev) return cur ? { type: e.type, object: e.object } : null;
+  const old = passes(e.prev);
+  if (cur && old) return { type: 'MODIFIED', object: e.object };
+  if (cur) return { type: 'ADDED', object: e.object };
+  if (old) return { type: 'DELETED', object: { ...e.prev, metadata: { ...e.prev.metadata, resourceVersion: e.object.metadata.resourceVersion } } };
+  return null;
 }
 
 export function watcherMatches(w: Watcher, e: WatchEvent): boolean {

@@ -38,14 +38,14 @@ export function onHandshake(c: ApiConnection, input: Input): { outputs: Output[]
   return { outputs: [], established: false, handled: false };
 }
 
-export function request(c: ApiConnection, method: string, path: string, body?: unknown, userAgent = 'k3s/v1.33.5+k3s1', bearerToken?: string): { output: Output; stream: number } {
+export function request(c: ApiConnection, method: string, path: string, body?: unknown, userAgent = 'k3s/v1.33.5+k3s1', bearerToken?: string, extraHeaders?: Record<string, string>): { output: Output; stream: number } {
   const stream = c.nextStream;
   c.nextStream += 2;
   // A PATCH names its patch type (the apiserver answers 415 to application/json); the components'
   // patches are JSON merge patches (upstream's kubelet and node lifecycle send strategic ones,
   // which give the same result for the fields they send).
   const contentType = method === 'PATCH' ? 'application/merge-patch+json' : 'application/json';
-  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType, 'User-Agent': userAgent, ...(bearerToken ? { Authorization: `Bearer ${bearerToken}` } : {}) };
+  const headers: Record<string, string> = { Accept: 'application/json', 'Content-Type': contentType, 'User-Agent': userAgent, ...(bearerToken ? { Authorization: `Bearer ${bearerToken}` } : {}), ...extraHeaders };
   const req: HttpRequest = { conn: c.conn, stream, method, path, headers, ...(body !== undefined ? { body } : {}) };
   return { output: { type: 'send', to: c.server, kind: HTTP_REQUEST, payload: req }, stream };
 }

@@ -35,6 +35,8 @@ export interface InformerState {
   cache: Record<string, KubeObject>;
   /** The cache's keys in order, kept until a key is added or removed (informerList's index). */
   sortedKeys?: string[] | null;
+  /** informerList's answer, kept until the cache changes (a frozen array: callers only read it). */
+  listed?: readonly KubeObject[] | null;
   /** Trace contexts the watch carried beside objects (lab-only; see kube-apiserver `traces`), by key. */
   traces: Record<string, TraceContext>;
   /** The last resourceVersion seen (list metadata, watch events, bookmarks). */
@@ -119,20 +121,22 @@ const isGone = (status: unknown): boolean => {
   return st?.code === 410 || st?.reason === 'Expired' || st?.reason === 'Gone';
 };
 
+/** The answer for an input that is not the informer's business (one shared, frozen object: a process feeds every input to each of its informers). */
+const NOT_HANDLED: InformerStep = Object.freeze({ handled: false, outputs: Object.freeze([]) as unknown as Output[], deltas: Object.freeze([]) as unknown as Delta[] });
+
 /** Feeds one input to the informer; `handled` is false when the input is not its business. */
 export function onInformerInput(inf: InformerState, c: ApiConnection, input: Input, env: StepEnv): InformerStep {
-  const res: InformerStep = { handled: false, outputs: [], deltas: [] };
   if (input.type === 'timer') {
-    if (input.name !== `informer:${inf.name}:retry`) return res;
-    res.handled = true;
+    if (!input.name.startsWith('informer:') || input.name !== `informer:${inf.name}:retry`) return NOT_HANDLED;
+    const res: InformerStep = { handled: true, outputs: [], deltas: [] };
     res.outputs.push(...startInformer(inf, c));
     return res;
   }
-  if (input.type !== 'message') return res;
+  if (input.type !== 'message') return NOT_HANDLED;
   const p = input.payload as { conn?: string; stream?: number };
-  if (p.conn !== c.conn) return res;
+  if (p.conn !== c.conn) return NOT_HANDLED;
   if (input.kind === HTTP_RESPONSE && p.stream === inf.listStream && inf.phase === 'listing') {
-    res.handled = true;
+    const res: InformerStep = { handled: true, outputs: [], deltas: [] };
     const r = input.payload as HttpResponse;
     inf.listStream = null;
     if (r.status !== 200) {
@@ -150,6 +154,7 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
       const old = inf.cache[k];
       if (!old) inf.sortedKeys = null;
       inf.cache[k] = o;
+      inf.listed = null;
       res.deltas.push(old ? { type: 'update', obj: o, old } : { type: 'add', obj: o });
     }
     for (const k of Object.keys(inf.cache).sort()) {
@@ -157,6 +162,7 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
         res.deltas.push({ type: 'delete', obj: inf.cache[k]! });
         delete inf.cache[k];
         inf.sortedKeys = null;
+        inf.listed = null;
         delete inf.traces[k];
       }
     }
@@ -166,8 +172,8 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
     res.outputs.push(...startWatch(inf, c, env));
     return res;
   }
-  if (inf.watchStream === null || p.stream !== inf.watchStream) return res;
-  res.handled = true;
+  if (inf.watchStream === null || p.stream !== inf.watchStream) return NOT_HANDLED;
+  const res: InformerStep = { handled: true, outputs: [], deltas: [] };
   if (input.kind === HTTP_RESPONSE) {
     const r = input.payload as HttpResponse;
     if (r.status === 200) return res; // the stream is open; events follow
@@ -189,12 +195,14 @@ export function onInformerInput(inf: InformerState, c: ApiConnection, input: Inp
     const trace = msg.trace ?? inf.traces[k];
     if (ev.type === 'DELETED') {
       if (old) inf.sortedKeys = null;
+      inf.listed = null;
       delete inf.cache[k];
       delete inf.traces[k];
       res.deltas.push({ type: 'delete', obj: o, ...(trace ? { trace } : {}) });
     } else {
       if (!old) inf.sortedKeys = null;
       inf.cache[k] = o;
+      inf.listed = null;
       if (msg.trace) inf.traces[k] = msg.trace;
       res.deltas.push(old ? { type: 'update', obj: o, old, ...(trace ? { trace } : {}) } : { type: 'add', obj: o, ...(trace ? { trace } : {}) });
     }
@@ -214,6 +222,9 @@ export function informerTrace(inf: InformerState, key: string): TraceContext | u
 
 /** Cache objects in key order (deterministic iteration). */
 export function informerList(inf: InformerState): KubeObject[] {
+  if (inf.listed) return inf.listed as KubeObject[];
   inf.sortedKeys ??= Object.keys(inf.cache).sort();
-  return inf.sortedKeys.map((k) => inf.cache[k]!);
+  const out = inf.sortedKeys.map((k) => inf.cache[k]!);
+  inf.listed = Object.freeze(out);
+  return out;
 }

@@ -2,7 +2,7 @@ import { describe, expect, it } from 'vitest';
 import fc from 'fast-check';
 import { rolloutStatus, surgeAndUnavailable } from './deployment';
 import { computeHash, safeEncodeString, fnv32a } from './hash';
-import { slowStartBatches, rankPodsForDeletion } from './replicaset';
+import { calculateStatus, controllerOf, slowStartBatches, rankPodsForDeletion } from './replicaset';
 import { buildWorld, deployment } from './testing/world';
 
 describe('controller helpers', () => {
@@ -89,6 +89,18 @@ describe('property: controllers converge (fake apiserver, 3 nodes)', () => {
   const policy = fc.constantFrom<Policy>('Background', 'Foreground', 'Orphan');
   const op = fc.record({ type: fc.constantFrom<'create' | 'scale' | 'delete'>('create', 'scale', 'delete'), name: fc.constantFrom('a', 'b', 'c'), replicas: fc.integer({ min: 0, max: 4 }), policy });
 
+  /** The ReplicaSet controller's counts kept from pod deltas are calculateStatus over the pods its informer has. */
+  function checkCounts(w: ReturnType<typeof buildWorld>) {
+    const kcm = w.k.process('cp/kube-controller-manager').state as any;
+    const pods = Object.values(kcm.informers.pods.cache) as any[];
+    for (const rs of Object.values(kcm.informers.replicasets.cache) as any[]) {
+      const c = kcm.rsCounts[rs.metadata.uid];
+      if (!c?.valid || c.sig !== JSON.stringify([rs.spec?.template?.metadata?.labels ?? null, rs.spec?.selector?.matchLabels ?? null])) continue;
+      const want = calculateStatus(rs, pods.filter((p) => controllerOf(p)?.uid === rs.metadata.uid && p.metadata.namespace === rs.metadata.namespace));
+      expect({ replicas: c.replicas, ready: c.ready, fullyLabeled: c.fullyLabeled }, rs.metadata.name).toEqual({ replicas: want.replicas, ready: want.readyReplicas, fullyLabeled: want.fullyLabeledReplicas });
+    }
+  }
+
   /** Runs the ops 4 s apart, waits 40 s, and checks what the controllers and the garbage collector must have reached. */
   function run(ops: Op[], seed: number) {
     const w = buildWorld({ seed, nodes: 3, cachedImages: ['nginx'] });
@@ -98,6 +110,7 @@ describe('property: controllers converge (fake apiserver, 3 nodes)', () => {
     const orphanRs = new Set<string>();
     for (const o of ops) {
       w.k.runUntil(t);
+      checkCounts(w);
       const path = `/apis/apps/v1/namespaces/default/deployments`;
       const cur = w.api().store['deployments']?.[`default/${o.name}`];
       if (o.type === 'create' && !orphaned.has(o.name)) w.call(t, 'POST', path, deployment(o.name, o.replicas));
@@ -115,7 +128,10 @@ describe('property: controllers converge (fake apiserver, 3 nodes)', () => {
       }
       t += 4_000_000;
     }
-    w.k.runUntil(t + 40_000_000);
+    for (let u = t; u <= t + 40_000_000; u += 2_000_000) {
+      w.k.runUntil(u);
+      checkCounts(w);
+    }
     const st = w.api().store;
     const deps = Object.values(st['deployments'] ?? {});
     const rss = Object.values(st['replicasets'] ?? {});

@@ -43,9 +43,17 @@ export function surgeAndUnavailable(d: KubeObject): { maxSurge: number; maxUnava
   return { maxSurge, maxUnavailable };
 }
 
+/** computeHash of templates without a collisionCount, by template object (objects handed between processes are never changed; a pure function's memo). */
+const hashes = new WeakMap<object, string>();
+
 /** The template with the pod-template-hash label, as the new ReplicaSet carries it. */
 export function templateHash(d: KubeObject): string {
-  return computeHash(d.spec.template, d.status?.collisionCount);
+  const t = d.spec.template;
+  const cc = d.status?.collisionCount;
+  if (cc !== undefined || t === null || typeof t !== 'object') return computeHash(t, cc);
+  let h = hashes.get(t);
+  if (h === undefined) hashes.set(t, (h = computeHash(t)));
+  return h;
 }
 
 export type DeploymentAction =
@@ -96,6 +104,18 @@ function condition(type: string, status: boolean, reason: string, message: strin
   const s = status ? 'True' : 'False';
   const same = p && p.status === s && p.reason === reason;
   return { type, status: s, lastUpdateTime: same && p.message === message ? p.lastUpdateTime : nowIso, lastTransitionTime: p && p.status === s ? p.lastTransitionTime : nowIso, reason, message };
+}
+
+/** util/deployment_util.go SetDeploymentCondition: the condition replaces its type's (appended last), unless status and reason are unchanged; lastTransitionTime stays while the status does. */
+export function setDeploymentCondition(conds: any[], c: { type: string; status: string; reason: string; message: string }, nowIso: string): any[] {
+  const cur = conds.find((x) => x.type === c.type);
+  if (cur && cur.status === c.status && cur.reason === c.reason) return conds;
+  return [...conds.filter((x) => x.type !== c.type), { type: c.type, status: c.status, lastUpdateTime: nowIso, lastTransitionTime: cur && cur.status === c.status ? cur.lastTransitionTime : nowIso, reason: c.reason, message: c.message }];
+}
+
+/** sync.go getNewReplicaSet after creating the new ReplicaSet: the Deployment's status with Progressing=True NewReplicaSetCreated (progressDeadlineSeconds is always set: defaulted to 600). */
+export function newReplicaSetCreatedStatus(d: KubeObject, rsName: string, nowIso: string): any {
+  return { ...(d.status ?? {}), conditions: setDeploymentCondition(d.status?.conditions ?? [], { type: 'Progressing', status: 'True', reason: 'NewReplicaSetCreated', message: `Created new replica set "${rsName}"` }, nowIso) };
 }
 
 /** One sync of one Deployment against the ReplicaSets it controls. */

@@ -1,12 +1,13 @@
 /**
- * kube-scheduler as a process: it keeps its leader-election Lease, watches unscheduled pods
- * (fieldSelector spec.nodeName=) and nodes through kube-apiserver, schedules one pod at a time
- * and binds it with POST pods/<name>/binding.
+ * kube-scheduler as a process: it keeps its leader-election Lease, watches pods (one informer,
+ * fieldSelector status.phase!=Succeeded,status.phase!=Failed) and nodes through kube-apiserver,
+ * schedules one pod at a time and binds it with POST pods/<name>/binding.
  *
  * Upstream (v1.33): pkg/scheduler/scheduler.go + schedule_one.go (ScheduleOne: pop one pod,
  * schedulePod, then bind asynchronously through the pods/binding subresource),
- * pkg/scheduler/eventhandlers.go (unassigned pods → the queue; assigned pods → the cache;
- * the fieldSelector "status.phase!=Succeeded,status.phase!=Failed" on the pod informer).
+ * pkg/scheduler/eventhandlers.go (one pod informer, two filtering handlers: unassigned pods → the
+ * queue, assigned pods → the cache), scheduler.go newPodInformer (the fieldSelector
+ * "status.phase!=Succeeded,status.phase!=Failed": terminal pods leave the informer).
  *
  * The scheduling cycle itself is packages/scheduler (the v1.33 framework and default profile with
  * upstream's integer arithmetic): every attempt's filters, per-plugin raw/normalized/weighted
@@ -42,8 +43,8 @@ export interface SchedulerConfig {
 export interface SchedulerState {
   api: ApiConnection;
   election: LeaderElectionState;
-  unscheduled: InformerState;
-  assigned: InformerState;
+  /** Non-terminal pods, assigned or not (the scheduler's one pod informer). */
+  pods: InformerState;
   nodes: InformerState;
   /** Services and ReplicaSets: the default PodTopologySpread constraints select a pod's siblings through them (helper.DefaultSelector). */
   services: InformerState;
@@ -51,6 +52,8 @@ export interface SchedulerState {
   /** Pods bound by us and not yet seen assigned (the scheduler cache's "assumed" pods). */
   assumed: Record<string, string>;
   binding: Record<number, string>;
+  /** The resourceVersion of the pod each binding scheduled (the Scheduled event's involvedObject names the pod as the scheduler dequeued it). */
+  bindingRv: Record<number, string>;
   queue: string[];
   scheduled: number;
   /** sched.nextStartNodeIndex */
@@ -74,11 +77,10 @@ const occupies = (p: KubeObject) => !!p.spec?.nodeName && p.status?.phase !== 'S
 /** The full rebuild: every node, every occupying assigned pod, every assumed pod not yet seen bound. */
 function rebuild(s: SchedulerState, sched: Scheduler): void {
   const placed: KubeObject[] = [];
-  for (const p of informerList(s.assigned)) if (occupies(p)) placed.push(p);
+  for (const p of informerList(s.pods)) if (occupies(p)) placed.push(p);
   for (const [pk, n] of Object.entries(s.assumed)) {
-    if (s.assigned.cache[pk]?.spec?.nodeName) continue;
-    const ap = s.unscheduled.cache[pk];
-    if (ap) placed.push({ ...ap, spec: { ...ap.spec, nodeName: n } });
+    const ap = s.pods.cache[pk];
+    if (ap && !ap.spec?.nodeName) placed.push({ ...ap, spec: { ...ap.spec, nodeName: n } });
   }
   sched.sync({ nodes: informerList(s.nodes) as never, pods: placed as never });
 }
@@ -95,15 +97,14 @@ function cacheOf(s: SchedulerState): Scheduler {
 
 /** One pod's entry, as `rebuild` would make it. */
 function refreshPod(s: SchedulerState, sched: Scheduler, k: string): void {
-  const a = s.assigned.cache[k];
+  const a = s.pods.cache[k];
   if (a?.spec?.nodeName) {
     if (occupies(a)) sched.upsertPod(a as never);
     else sched.deletePod(k);
     return;
   }
   const n = s.assumed[k];
-  const ap = n !== undefined ? s.unscheduled.cache[k] : undefined;
-  if (n !== undefined && ap) sched.upsertPod(ap as never, n);
+  if (n !== undefined && a) sched.upsertPod(a as never, n);
   else sched.deletePod(k);
 }
 
@@ -114,13 +115,13 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
     init: (_p, env) => ({
       api: newConnection(config.apiserver, config.serverName, `${env.self}:6443`, config.cert),
       election: newLeaderElection(),
-      unscheduled: newInformer('unscheduled', '/api/v1/pods?fieldSelector=spec.nodeName%3D', ua),
-      assigned: newInformer('assigned', '/api/v1/pods', ua),
+      pods: newInformer('pods', '/api/v1/pods?fieldSelector=status.phase%21%3DSucceeded%2Cstatus.phase%21%3DFailed', ua),
       nodes: newInformer('nodes', '/api/v1/nodes', ua),
       services: newInformer('services', '/api/v1/services', ua),
       replicasets: newInformer('replicasets', '/apis/apps/v1/replicasets', ua),
       assumed: {},
       binding: {},
+      bindingRv: {},
       queue: [],
       scheduled: 0,
       nextStartNodeIndex: 0,
@@ -134,7 +135,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         out.push(...hs.outputs);
         if (hs.established) {
           if (config.lease) out.push(...startLeaderElection(s.election, s.api, config.lease, ua, env));
-          for (const i of [s.nodes, s.services, s.replicasets, s.assigned, s.unscheduled]) out.push(...startInformer(i, s.api));
+          for (const i of [s.nodes, s.services, s.replicasets, s.pods]) out.push(...startInformer(i, s.api));
         }
         return { state: s, outputs: out };
       }
@@ -147,21 +148,24 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
       const sched = caches.get(s);
       let nodesAddedOrRemoved = false;
       const touched = new Set<string>();
-      for (const inf of [s.nodes, s.services, s.replicasets, s.assigned, s.unscheduled]) {
+      for (const inf of [s.nodes, s.services, s.replicasets, s.pods]) {
         const r = onInformerInput(inf, s.api, input, env);
         if (!r.handled) continue;
         handled = true;
-        if (inf !== s.unscheduled && r.deltas.length > 0) clusterChanged = true;
+        if (r.deltas.length > 0) clusterChanged = true;
         out.push(...r.outputs);
         for (const d of r.deltas) {
           const k = `${d.obj.metadata.namespace}/${d.obj.metadata.name}`;
-          if (inf === s.unscheduled && d.type === 'add' && !d.obj.spec?.nodeName && !d.obj.metadata.deletionTimestamp && (d.obj.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler') {
-            s.queue.push(k);
-            const t = d.trace;
-            out.push(...narrate(t, 'scheduler.pod-seen', { pod: k, queue: 'activeQ', via: `watch ${s.unscheduled.path}` }));
+          if (inf === s.pods) {
+            // eventhandlers.go: an unassigned pod of this scheduler goes to the queue
+            // (addPodToSchedulingQueue); an assigned one to the cache (addPodToCache, updatePodInCache).
+            if (d.type === 'add' && !d.obj.spec?.nodeName && !d.obj.metadata.deletionTimestamp && (d.obj.spec?.schedulerName ?? 'default-scheduler') === 'default-scheduler') {
+              s.queue.push(k);
+              out.push(...narrate(d.trace, 'scheduler.pod-seen', { pod: k, queue: 'activeQ', via: `watch ${s.pods.path}` }));
+            }
+            if (d.obj.spec?.nodeName) delete s.assumed[k];
+            touched.add(k);
           }
-          if (inf === s.assigned && d.obj.spec?.nodeName) delete s.assumed[k];
-          if (inf === s.assigned || inf === s.unscheduled) touched.add(k);
           if (inf === s.nodes && sched && (d.type !== 'update' || !sched.updateNode(d.obj as never))) nodesAddedOrRemoved = true;
         }
       }
@@ -170,14 +174,16 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         const k = s.binding[res.stream];
         if (res.conn === s.api.conn && k !== undefined) {
           delete s.binding[res.stream];
+          const rv = s.bindingRv[res.stream];
+          delete s.bindingRv[res.stream];
           touched.add(k);
           if (res.status >= 300) delete s.assumed[k];
           else {
             s.scheduled++;
             // schedule_one.go bindingCycle: the Scheduled event, through the events.k8s.io recorder
             // (stored as an Event: no source, reportingController/Instance, eventTime, action Binding).
-            const pod = s.unscheduled.cache[k] ?? s.assigned.cache[k];
-            const node = s.assumed[k] ?? s.assigned.cache[k]?.spec?.nodeName;
+            const pod = s.pods.cache[k];
+            const node = s.assumed[k] ?? pod?.spec?.nodeName;
             if (pod && node) {
               const nowUs = env.epochMs * 1000 + env.now;
               const name = `${pod.metadata.name}.${(BigInt(nowUs) * 1000n).toString(16)}`;
@@ -185,7 +191,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
                 apiVersion: 'v1',
                 kind: 'Event',
                 metadata: { name, namespace: pod.metadata.namespace },
-                involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: pod.metadata.resourceVersion },
+                involvedObject: { kind: 'Pod', namespace: pod.metadata.namespace, name: pod.metadata.name, uid: pod.metadata.uid, apiVersion: 'v1', resourceVersion: rv ?? pod.metadata.resourceVersion },
                 reason: 'Scheduled',
                 message: `Successfully assigned ${k} to ${node}`,
                 source: {},
@@ -214,13 +220,13 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
       // ScheduleOne, for every pod in the queue (FIFO here; PrioritySort with equal priorities).
       while (s.queue.length > 0) {
         const k = s.queue.shift()!;
-        const pod = s.unscheduled.cache[k];
+        const pod = s.pods.cache[k];
         if (!pod || pod.spec?.nodeName || pod.metadata.deletionTimestamp) continue;
         const sched = cacheOf(s);
         const snapshot = sched.cache;
         snapshot.services = informerList(s.services) as never;
         snapshot.replicaSets = informerList(s.replicasets) as never;
-        const traced = s.unscheduled.traces[k];
+        const traced = s.pods.traces[k];
         sched.nextStartNodeIndex = s.nextStartNodeIndex;
         const r = sched.schedulePod(snapshot, pod as never, { intn: (n: number) => env.rng.int(0, n - 1) }, { explain: !!traced || snapshot.numNodes <= 16 });
         s.nextStartNodeIndex = sched.nextStartNodeIndex;
@@ -236,6 +242,7 @@ export function makeKubeScheduler(config: SchedulerConfig): Model<SchedulerState
         refreshPod(s, sched, k);
         const b = request(s.api, 'POST', `/api/v1/namespaces/${pod.metadata.namespace}/pods/${pod.metadata.name}/binding`, { kind: 'Binding', apiVersion: 'v1', metadata: { name: pod.metadata.name, namespace: pod.metadata.namespace, uid: pod.metadata.uid }, target: { kind: 'Node', name: r.selected } }, ua);
         s.binding[b.stream] = k;
+        if (pod.metadata.resourceVersion) s.bindingRv[b.stream] = pod.metadata.resourceVersion;
         out.push(b.output);
         out.push({ type: 'note', kind: 'scheduler.bind', data: { pod: k, node: r.selected } });
         out.push(...narrate(traced, 'scheduler.bound', { pod: k, node: r.selected, filtered: r.filtered, scores: r.scores, totals: r.totals, weights: r.weights }));

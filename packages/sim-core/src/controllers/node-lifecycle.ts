@@ -85,3 +85,35 @@ export function monitorNodeHealth(nodes: KubeObject[], leases: Record<string, Ku
   }
   return out;
 }
+
+/** nodeConditionToTaintKeyStatusMap (node_lifecycle_controller.go): condition type → status → taint key. */
+const CONDITION_TAINTS: Record<string, Record<string, string>> = {
+  Ready: { False: TAINT_NOT_READY, Unknown: TAINT_UNREACHABLE },
+  MemoryPressure: { True: 'node.kubernetes.io/memory-pressure' },
+  DiskPressure: { True: 'node.kubernetes.io/disk-pressure' },
+  NetworkUnavailable: { True: 'node.kubernetes.io/network-unavailable' },
+  PIDPressure: { True: 'node.kubernetes.io/pid-pressure' },
+};
+const CONDITION_TAINT_KEYS = new Set(Object.values(CONDITION_TAINTS).flatMap((m) => Object.values(m)));
+export const TAINT_UNSCHEDULABLE = 'node.kubernetes.io/unschedulable';
+
+/**
+ * doNoScheduleTaintingPass (run on every node add and update, not on the 5 s monitor): the
+ * NoSchedule taints the node's conditions call for (Ready False → not-ready, Unknown →
+ * unreachable, a pressure condition True → its taint) and node.kubernetes.io/unschedulable for a
+ * cordoned node (spec.unschedulable). Returns the node's new taints when they must change, else
+ * undefined. The NoExecute taints stay the monitor's (monitorNodeHealth).
+ */
+export function noScheduleTaintPass(n: KubeObject): unknown[] | undefined {
+  const want: string[] = [];
+  for (const c of (n.status?.conditions ?? []) as { type: string; status: string }[]) {
+    const key = CONDITION_TAINTS[c.type]?.[c.status];
+    if (key) want.push(key);
+  }
+  if (n.spec?.unschedulable) want.push(TAINT_UNSCHEDULABLE);
+  const taints = (n.spec?.taints ?? []) as { key: string; effect: string }[];
+  const managed = (t: { key: string; effect: string }) => t.effect === 'NoSchedule' && (t.key === TAINT_UNSCHEDULABLE || CONDITION_TAINT_KEYS.has(t.key));
+  const have = taints.filter(managed).map((t) => t.key);
+  if (have.length === want.length && want.every((k) => have.includes(k))) return undefined;
+  return [...taints.filter((t) => !managed(t) || want.includes(t.key)), ...want.filter((k) => !have.includes(k)).map((key) => ({ key, effect: 'NoSchedule' }))];
+}

@@ -97,42 +97,82 @@ export interface RsPlan {
   statusChanged: boolean;
 }
 
-export function calculateStatus(rs: KubeObject, pods: KubeObject[]): any {
-  const labels = [...Object.entries(rs.spec.template?.metadata?.labels ?? {}), ...Object.entries(rs.spec.selector?.matchLabels ?? {})] as [string, string][];
-  let replicas = 0;
-  let fullyLabeled = 0;
-  let ready = 0;
-  for (const p of pods) {
-    if (!isPodActive(p)) continue;
-    replicas++;
-    const l = p.metadata.labels;
-    let full = true;
-    for (const [k, v] of labels) if (l?.[k] !== v) {
-      full = false;
-      break;
-    }
-    if (full) fullyLabeled++;
-    if (isPodReady(p)) ready++;
-  }
+/** Whether every label of `want` is on `l`. */
+function hasLabels(l: Record<string, string> | undefined, want: Record<string, string> | undefined): boolean {
+  if (want) for (const k in want) if (l?.[k] !== want[k]) return false;
+  return true;
+}
+
+/** A pod's part in its ReplicaSet's status counts, as bits of a number (always non-zero). */
+export const POD_COUNTED = 8;
+export const POD_ACTIVE = 1;
+export const POD_READY = 2;
+export const POD_FULLY_LABELED = 4;
+
+/** calculateStatus's view of one pod: active (FilterActivePods), ready, fully labeled (the template's and the selector's labels; without the ReplicaSet, not). */
+export function podStatusBits(p: KubeObject, rs: KubeObject | undefined): number {
+  if (!isPodActive(p)) return POD_COUNTED;
+  let b = POD_COUNTED | POD_ACTIVE;
+  if (isPodReady(p)) b |= POD_READY;
+  const l = p.metadata.labels;
+  if (rs && hasLabels(l, rs.spec.template?.metadata?.labels) && hasLabels(l, rs.spec.selector?.matchLabels)) b |= POD_FULLY_LABELED;
+  return b;
+}
+
+const labelSigs = new WeakMap<object, string>();
+/** The labels a pod needs to count as fully labeled, as a string (by ReplicaSet object: objects handed between processes are never changed). */
+export function rsLabelSig(rs: KubeObject): string {
+  let sig = labelSigs.get(rs);
+  if (sig === undefined) labelSigs.set(rs, (sig = JSON.stringify([rs.spec?.template?.metadata?.labels ?? null, rs.spec?.selector?.matchLabels ?? null])));
+  return sig;
+}
+
+/** The counts calculateStatus makes over a ReplicaSet's pods. */
+export interface RsCounts {
+  replicas: number;
+  ready: number;
+  fullyLabeled: number;
+}
+
+export function addPodBits(c: RsCounts, bits: number, sign: 1 | -1): void {
+  if (bits & POD_ACTIVE) c.replicas += sign;
+  if (bits & POD_READY) c.ready += sign;
+  if (bits & POD_FULLY_LABELED) c.fullyLabeled += sign;
+}
+
+/** replica_set_utils.go calculateStatus from the counts (availableReplicas = readyReplicas: minReadySeconds 0). */
+export function statusFromCounts(rs: KubeObject, c: RsCounts): any {
   return {
-    replicas,
-    fullyLabeledReplicas: fullyLabeled,
-    readyReplicas: ready,
-    availableReplicas: ready, // minReadySeconds 0
+    replicas: c.replicas,
+    fullyLabeledReplicas: c.fullyLabeled,
+    readyReplicas: c.ready,
+    availableReplicas: c.ready, // minReadySeconds 0
     observedGeneration: rs.metadata.generation ?? 1,
   };
 }
 
-export function syncReplicaSet(rs: KubeObject, owned: KubeObject[], exp: RsExpectations | undefined): RsPlan {
-  const active = owned.filter(isPodActive);
-  const status = calculateStatus(rs, owned);
+export function calculateStatus(rs: KubeObject, pods: KubeObject[]): any {
+  const c: RsCounts = { replicas: 0, ready: 0, fullyLabeled: 0 };
+  for (const p of pods) addPodBits(c, podStatusBits(p, rs), 1);
+  return statusFromCounts(rs, c);
+}
+
+const STATUS_FIELDS = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'] as const;
+
+/** The sync's decisions from the status it computed (status.replicas counts the active pods); `activePods` lists them when some must go. */
+export function planReplicaSet(rs: KubeObject, status: any, exp: RsExpectations | undefined, activePods: () => KubeObject[]): RsPlan {
   const prev = rs.status ?? {};
-  const statusChanged = ['replicas', 'fullyLabeledReplicas', 'readyReplicas', 'availableReplicas', 'observedGeneration'].some((k) => (prev[k] ?? 0) !== status[k]);
+  let statusChanged = false;
+  for (const k of STATUS_FIELDS) if ((prev[k] ?? 0) !== status[k]) statusChanged = true;
   const satisfied = !exp || (exp.add <= 0 && exp.del <= 0);
   if (!satisfied || rs.metadata.deletionTimestamp) return { create: 0, delete: [], status, statusChanged };
   const want = Number(rs.spec.replicas ?? 1);
-  const diff = active.length - want;
+  const diff = status.replicas - want;
   if (diff < 0) return { create: Math.min(-diff, BURST_REPLICAS), delete: [], status, statusChanged };
-  if (diff > 0) return { create: 0, delete: rankPodsForDeletion(active).slice(0, Math.min(diff, BURST_REPLICAS)).map((p) => p.metadata.name), status, statusChanged };
+  if (diff > 0) return { create: 0, delete: rankPodsForDeletion(activePods()).slice(0, Math.min(diff, BURST_REPLICAS)).map((p) => p.metadata.name), status, statusChanged };
   return { create: 0, delete: [], status, statusChanged };
+}
+
+export function syncReplicaSet(rs: KubeObject, owned: KubeObject[], exp: RsExpectations | undefined): RsPlan {
+  return planReplicaSet(rs, calculateStatus(rs, owned), exp, () => owned.filter(isPodActive));
 }

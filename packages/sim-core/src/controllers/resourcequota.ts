@@ -48,8 +48,9 @@ export function quotaNeedsSync(quota: KubeObject, old?: KubeObject): boolean {
   return true;
 }
 
+const terminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
+
 /** Whether a pod update gives quota back (resource_quota_monitor: the pod became terminal). */
 export function podReplenishes(oldPod: KubeObject, pod: KubeObject): boolean {
-  const terminal = (p: KubeObject) => p.status?.phase === 'Succeeded' || p.status?.phase === 'Failed';
   return !terminal(oldPod) && terminal(pod);
 }

@@ -67,10 +67,17 @@ function eventRequest(s: VolumeQuotaState, intent: EventIntent, nowMs: number, n
  * One step of both loops, after the manager's caches have synced: deltas and timers mark claims
  * and quotas due; every due one not already in flight is synced. Timers are pushed to `out`.
  */
+/** The namespace's quotas are due (their usage may have changed). */
+function quotasIn(s: VolumeQuotaState, list: (informer: string) => KubeObject[], ns: string): void {
+  for (const q of list('resourcequotas')) if (q.metadata.namespace === ns) s.quotasDue[keyOf(q)] = true;
+}
+
+const isEmpty = (o: Record<string, unknown>): boolean => {
+  for (const _ in o) return false;
+  return true;
+};
+
 export function volumeQuotaStep(s: VolumeQuotaState, input: Input, deltas: { informer: string; delta: Delta }[], list: (informer: string) => KubeObject[], nowMs: number, nanos: bigint, out: Output[]): VqRequest[] {
-  const quotasIn = (ns: string) => {
-    for (const q of list('resourcequotas')) if (q.metadata.namespace === ns) s.quotasDue[keyOf(q)] = true;
-  };
   if (!s.started) {
     s.started = true;
     out.push({ type: 'timer', name: 'pv-resync', afterUs: CLAIM_RESYNC_US }, { type: 'timer', name: 'quota-resync', afterUs: QUOTA_RESYNC_US });
@@ -91,7 +98,7 @@ export function volumeQuotaStep(s: VolumeQuotaState, input: Input, deltas: { inf
   for (const { informer, delta } of deltas) {
     const o = delta.obj;
     if (informer === 'persistentvolumeclaims') {
-      if (delta.type === 'delete') quotasIn(o.metadata.namespace!);
+      if (delta.type === 'delete') quotasIn(s, list, o.metadata.namespace!);
       else {
         s.claimsDue[keyOf(o)] = true;
         protect[`pvc:${keyOf(o)}`] = true;
@@ -101,12 +108,14 @@ export function volumeQuotaStep(s: VolumeQuotaState, input: Input, deltas: { inf
     } else if (informer === 'resourcequotas') {
       if (delta.type === 'add' || (delta.type === 'update' && quotaNeedsSync(o, delta.old))) s.quotasDue[keyOf(o)] = true;
     } else if (informer === 'pods') {
-      if (delta.type === 'delete' || (delta.type === 'update' && podReplenishes(delta.old, o))) quotasIn(o.metadata.namespace!);
+      if (delta.type === 'delete' || (delta.type === 'update' && podReplenishes(delta.old, o))) quotasIn(s, list, o.metadata.namespace!);
       // pvc_protection_controller podAddedDeletedUpdated: the claims a pod used may be free now.
       if (delta.type !== 'add') for (const c of list('persistentvolumeclaims')) if (c.metadata.namespace === o.metadata.namespace && c.metadata.deletionTimestamp) protect[`pvc:${keyOf(c)}`] = true;
-    } else if (informer === 'services' && delta.type === 'delete') quotasIn(o.metadata.namespace!);
+    } else if (informer === 'services' && delta.type === 'delete') quotasIn(s, list, o.metadata.namespace!);
   }
   const reqs: VqRequest[] = [];
+  // Nothing due: the workers below would find nothing to do.
+  if (isEmpty(s.claimsDue) && isEmpty(protect) && isEmpty(s.quotasDue)) return reqs;
   // The PV controller's claim worker.
   const claims: Record<string, KubeObject> = {};
   for (const c of list('persistentvolumeclaims')) claims[keyOf(c)] = c;

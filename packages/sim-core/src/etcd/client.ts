@@ -8,7 +8,7 @@
  * and `clientv3/retry_interceptor.go` (isSafeRetryImmutableRPC, 25 ms backoff).
  * Leaves out: the balancer's endpoint switching (the caller picks the endpoint), keepalives, auth.
  */
-import type { Model, Output } from '../kernel/model';
+import type { Model, Output, StepResult } from '../kernel/model';
 import { ETCD_ERRORS, MEMBER_ADD, MEMBER_REMOVE, type MemberRequest } from './member';
 import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, type EtcdReply, type EtcdRequest } from './rpc';
 
@@ -81,16 +81,23 @@ function finish(s: ClientState, now: number, f: Inflight, result: 'ok' | 'error'
 
 function send(out: Output[], f: Inflight): void {
   const req = request(f.op, f.reqId, f.deadlineUs);
-  out.push({ type: 'send', to: f.op.endpoint, kind: req.method, payload: req });
+  // afterUs 0 (the default), given: the member's sends have the field, and the kernel sees one shape.
+  out.push({ type: 'send', to: f.op.endpoint, kind: req.method, payload: req, afterUs: 0 });
 }
 
 const REPLY = '.reply';
+const RANGE_REPLY = KV_RANGE + REPLY;
+
+/** The outputs list and result `step` hands back, refilled on every call (see member.ts: the kernel applies them at once). */
+const outs: Output[] = [];
+const result: StepResult<ClientState> = { state: null as unknown as ClientState, outputs: outs };
 
 export const etcdClient: Model<ClientState> = {
   type: 'etcdctl',
   init: () => ({ seq: 0, deadlineAt: null, inflight: new Map(), results: [] }),
   step(s, input, env) {
-    const out: Output[] = [];
+    const out = outs;
+    while (out.length > 0) out.pop();
     if (input.type === 'command' && input.kind === CLIENT_OP) {
       const op = input.payload as ClientOp;
       const f: Inflight = { op, startUs: env.now, deadlineUs: env.now + op.timeoutUs, reqId: `c${++s.seq}` };
@@ -122,7 +129,7 @@ export const etcdClient: Model<ClientState> = {
           const retryable = f.op.op === 'get' && r.error.startsWith('etcdserver:');
           if (retryable && env.now + RETRY_BACKOFF_US < f.deadlineUs) out.push({ type: 'timer', name: `retry/${f.reqId}`, afterUs: RETRY_BACKOFF_US, data: f.reqId });
           else finish(s, env.now, f, 'error', r.code ? `rpc error: code = ${r.code} desc = ${r.error}` : r.error);
-        } else if (input.kind === KV_RANGE + REPLY) {
+        } else if (input.kind === RANGE_REPLY) {
           const resp = r.response as { kvs?: { value: string }[] } | undefined;
           finish(s, env.now, f, 'ok', undefined, (resp?.kvs ?? []).map((kv) => kv.value), r.header?.revision);
         } else {
@@ -130,6 +137,7 @@ export const etcdClient: Model<ClientState> = {
         }
       }
     }
-    return { state: s, outputs: out };
+    result.state = s;
+    return result;
   },
 };

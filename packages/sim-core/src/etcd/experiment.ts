@@ -302,12 +302,13 @@ export function runExperiment(o: ExperimentOptions, onKernel?: (k: Kernel) => vo
     return st === 'running' || st === 'paused';
   };
   /** Round robin over the members that accept connections (without building their list: 100 times a second). */
+  const acceptingNow: boolean[] = [];
   const pickEndpoint = (): string | null => {
     let n = 0;
-    for (let i = 0; i < members.length; i++) if (accepting(members[i]!)) n++;
+    for (let i = 0; i < members.length; i++) if ((acceptingNow[i] = accepting(members[i]!))) n++;
     if (n === 0) return null;
     let k = rr++ % n;
-    for (let i = 0; i < members.length; i++) if (accepting(members[i]!) && k-- === 0) return members[i]!;
+    for (let i = 0; i < members.length; i++) if (acceptingNow[i] && k-- === 0) return members[i]!;
     return null;
   };
   const issue = (op: Omit<ClientOp, 'opId' | 'endpoint' | 'timeoutUs'> & { timeoutUs?: number }, endpoint: string | null) => {
@@ -408,22 +409,47 @@ export function runExperiment(o: ExperimentOptions, onKernel?: (k: Kernel) => vo
     }
   }
 
+  return trialOf(o, kernel, client, members, { leaderChanges, stepDowns, targets, leaderAtFault, statusOut, healthOps, scripted });
+}
+
+/**
+ * The Trial from a finished run. A function of its own, not the end of runExperiment: the run's
+ * loop is compiled on the stack (OSR) with what its feedback knew then, and this part, run once
+ * per experiment after it, used to drop that code back to the interpreter every time.
+ */
+function trialOf(
+  o: ExperimentOptions,
+  kernel: Kernel,
+  client: string,
+  members: string[],
+  run: { leaderChanges: LeaderChange[]; stepDowns: Trial['stepDowns']; targets: string[]; leaderAtFault: string | null; statusOut: Trial['statuses']; healthOps: Map<number, { atMs: number; endpoint: string }>; scripted: Set<number> },
+): Trial {
+  const { leaderChanges, stepDowns, targets, leaderAtFault, statusOut, healthOps, scripted } = run;
   const allResults = (kernel.process(client).state as ClientState).results.slice().sort((a, b) => a.opId - b.opId);
   const health: Trial['health'] = [];
-  for (const r of allResults) {
-    const h = healthOps.get(r.opId);
-    if (!h) continue;
-    let g = health.find((x) => x.atMs === h.atMs);
-    if (!g) health.push((g = { atMs: h.atMs, rows: [] }));
-    g.rows.push({ endpoint: h.endpoint, health: r.result === 'ok', tookUs: r.endUs - r.startUs, ...(r.error ? { error: r.error } : {}) });
+  if (healthOps.size > 0) {
+    for (const r of allResults) {
+      const h = healthOps.get(r.opId);
+      if (!h) continue;
+      let g = health.find((x) => x.atMs === h.atMs);
+      if (!g) health.push((g = { atMs: h.atMs, rows: [] }));
+      g.rows.push({ endpoint: h.endpoint, health: r.result === 'ok', tookUs: r.endUs - r.startUs, ...(r.error ? { error: r.error } : {}) });
+    }
+    for (const g of health) g.rows.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
   }
-  for (const g of health) g.rows.sort((a, b) => a.endpoint.localeCompare(b.endpoint));
-  const results = allResults.filter((r) => !healthOps.has(r.opId));
+  const results = healthOps.size > 0 ? allResults.filter((r) => !healthOps.has(r.opId)) : allResults;
+  // The host of each endpoint, looked up once (6,000 ops, a few endpoints).
+  const hostOf = new Map<string, string>();
+  const host = (endpoint: string): string => {
+    let h = hostOf.get(endpoint);
+    if (h === undefined) hostOf.set(endpoint, (h = kernel.process(endpoint).host));
+    return h;
+  };
   // Fields set one by one, in a fixed order (the JSON's key order), without spreads: 6,000 ops a minute.
   const ops: TrialOp[] = results.map((r: OpResult) => {
     const op = { op: r.op, key: r.key } as TrialOp;
     if (r.value !== undefined) op.value = r.value;
-    op.endpoint = kernel.process(r.endpoint).host;
+    op.endpoint = host(r.endpoint);
     op.startMs = ms(r.startUs);
     op.endMs = ms(r.endUs);
     op.result = r.result;
@@ -436,7 +462,13 @@ export function runExperiment(o: ExperimentOptions, onKernel?: (k: Kernel) => vo
   const faultAtMs = ms(o.atUs);
   const after = leaderChanges.find((c) => c.atMs >= faultAtMs && (o.fault === 'none' ? false : c.leader !== leaderAtFault?.split('/')[0] || o.fault.startsWith('kill-') || o.fault === 'wipe-leader'));
   const errors: Record<string, number> = {};
-  for (const op of ops) if (op.error) errors[op.error] = (errors[op.error] ?? 0) + 1;
+  let okCount = 0;
+  let errorCount = 0;
+  for (const op of ops) {
+    if (op.result === 'ok') okCount++;
+    else if (op.result === 'error') errorCount++;
+    if (op.error) errors[op.error] = (errors[op.error] ?? 0) + 1;
+  }
   const firstOk = earliestEnd(ops, (op) => !op.scripted && op.op === 'put' && op.result === 'ok' && op.startMs >= faultAtMs);
   const restoreMs = o.restoreAtUs !== undefined ? ms(o.restoreAtUs) : null;
   const firstOkRestore = restoreMs === null ? undefined : earliestEnd(ops, (op) => op.op === 'put' && op.result === 'ok' && op.endMs >= restoreMs);
@@ -461,7 +493,7 @@ export function runExperiment(o: ExperimentOptions, onKernel?: (k: Kernel) => vo
     statuses: statusOut,
     health,
     memberList: memberRows(kernel, members),
-    summary: { ok: ops.filter((x) => x.result === 'ok').length, error: ops.filter((x) => x.result === 'error').length, errors, firstOkAfterFaultMs: firstOk ? Math.round((firstOk.endMs - faultAtMs) * 10) / 10 : null, firstOkAfterRestoreMs: firstOkRestore && restoreMs !== null ? Math.round((firstOkRestore.endMs - restoreMs) * 10) / 10 : null },
+    summary: { ok: okCount, error: errorCount, errors, firstOkAfterFaultMs: firstOk ? Math.round((firstOk.endMs - faultAtMs) * 10) / 10 : null, firstOkAfterRestoreMs: firstOkRestore && restoreMs !== null ? Math.round((firstOkRestore.endMs - restoreMs) * 10) / 10 : null },
     finalValues,
   };
 }

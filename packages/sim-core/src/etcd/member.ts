@@ -23,7 +23,7 @@
  */
 import { sha256 } from '@noble/hashes/sha2.js';
 import { bytesToHex } from '@noble/hashes/utils.js';
-import { logRecords, type Model, type Output, type StepEnv } from '../kernel/model';
+import { logRecords, type Model, type Output, type StepEnv, type StepResult } from '../kernel/model';
 import { deleteRange, lastStored, newMvcc, put, putOnly, range, txn, type KeyValue, type MvccState, type RangeRequest } from './mvcc';
 import { KV_DELETE_RANGE, KV_PUT, KV_RANGE, KV_TXN, replyKind, type EtcdReply, type EtcdRequest } from './rpc';
 import * as L from './raft/log';
@@ -134,7 +134,10 @@ export interface MemberState {
   appliedTerm: number;
   /** Records written to the persisted WAL so far. */
   walSeq: number;
-  /** The last HardState in the WAL (a record that only moves the commit index on refers to it). */
+  /**
+   * The last HardState written whole to the WAL: a record that only moves the commit index on
+   * (term and vote unchanged) refers to its term and vote.
+   */
   walHs: HardState | null;
   /** Keyed by proposal id, in arrival order (a Map: ids come and go by the thousand). */
   writes: Map<string, PendingWrite>;
@@ -221,6 +224,9 @@ export function replayWal(persisted: ReadonlyMap<string, unknown>): { hs: HardSt
   return { hs, entries, records: (recs.length === 0 ? 0 : recs[recs.length - 1]![0] + 1) + log.length };
 }
 
+type SendOutput = Extract<Output, { type: 'send' }>;
+type AppendOutput = Extract<Output, { type: 'append' }>;
+
 /** The kernel's seeded stream as Raft's random source (a class: no closure per step). */
 class EnvRand implements RandSource {
   constructor(public env: StepEnv) {}
@@ -244,7 +250,34 @@ function raftView(s: RaftState, env: StepEnv): Raft {
   return r;
 }
 
-function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown }[]): void {
+/**
+ * The requests a Ready's committed entries answer, in order: id, result, and the pending write
+ * when applyEntry looked it up (to reply without a second lookup). Parallel lists drain empties
+ * (by pop, which keeps their backing stores) for each Ready: nothing is allocated per entry.
+ */
+interface Answers {
+  ids: string[];
+  results: unknown[];
+  writes: (PendingWrite | undefined)[];
+}
+
+const answers: Answers = { ids: [], results: [], writes: [] };
+
+function answer(out: Answers, id: string, result: unknown, w: PendingWrite | undefined): void {
+  out.ids.push(id);
+  out.results.push(result);
+  out.writes.push(w);
+}
+
+function clearAnswers(a: Answers): void {
+  while (a.ids.length > 0) {
+    a.ids.pop();
+    a.results.pop();
+    a.writes.pop();
+  }
+}
+
+function applyEntry(s: MemberState, e: Entry, out: Answers): void {
   s.appliedTerm = e.term;
   if (e.type === 'EntryConfChange') {
     const cc = e.data as ConfChange;
@@ -253,7 +286,7 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
       delete s.members[cc.nodeId];
       delete s.started[cc.nodeId];
     }
-    if (cc.id) out.push({ id: cc.id, result: memberListResult(s, cc.nodeId) });
+    if (cc.id) answer(out, cc.id, memberListResult(s, cc.nodeId), undefined);
     return;
   }
   const d = e.data as { id?: string; req?: EtcdRequest; kind?: string; name?: string } | undefined;
@@ -268,7 +301,8 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
     // The common case, without the candidate-key map: one key, one PUT event.
     const p = d.req.request;
     // Only the member that took the request answers it: the others need no response object.
-    if (d.id && s.writes.has(d.id)) out.push({ id: d.id, result: put(s.mvcc, p) });
+    const w = d.id ? s.writes.get(d.id) : undefined;
+    if (w !== undefined) answer(out, d.id!, put(s.mvcc, p), w);
     else putOnly(s.mvcc, p);
     recordPut(s.watch, s.mvcc, lastStored()!, prevRevision);
     return;
@@ -286,13 +320,23 @@ function applyEntry(s: MemberState, e: Entry, out: { id: string; result: unknown
       return;
   }
   recordEvents(s.watch, s.mvcc, before, prevRevision);
-  if (d.id && s.writes.has(d.id)) out.push({ id: d.id, result });
+  if (d.id && s.writes.has(d.id)) answer(out, d.id, result, undefined);
+}
+
+/**
+ * The numeric keys of a record (Raft ids), in key order, pushed one by one into a literal: the list
+ * `keys.map(Number)` makes may be a list of doubles (V8 picks its kind from earlier lists), and a
+ * double id turns the fields of every message and entry it reaches into boxed doubles.
+ */
+function numericKeys(r: Record<number, unknown>): number[] {
+  const out: number[] = [];
+  for (const k of Object.keys(r)) out.push(Number(k));
+  return out;
 }
 
 /** The membership as this member has applied it, by member ID (membership.MembersByID). */
 export function memberInfos(s: MemberState): MemberInfo[] {
-  return Object.keys(s.members)
-    .map(Number)
+  return numericKeys(s.members)
     .map((raftId) => ({ id: memberIdOf(s.cfg.names[raftId] ?? `m${raftId}`), raftId, name: s.started[raftId] ? s.cfg.names[raftId] ?? `m${raftId}` : '', started: s.started[raftId] === true }))
     .sort((a, b) => (a.id < b.id ? -1 : a.id > b.id ? 1 : 0));
 }
@@ -312,12 +356,54 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   const fsyncUs = cfg.fsyncUs ?? 800;
   const reqTimeoutUs = 5_000_000 + 2 * electionTicks * tickUs;
   const etcdMode = (cfg.mode ?? 'etcd') === 'etcd';
-  const ids = Object.keys(cfg.peers)
-    .map(Number)
-    .sort((a, b) => a - b);
+  const ids = numericKeys(cfg.peers).sort((a, b) => a - b);
   const initial = cfg.initialCluster ?? ids;
   let lastRaft: RaftState | null = null;
   let lastView: Raft | null = null;
+  /**
+   * The outputs list and result `step` hands back, one of each per model, refilled on every call:
+   * the kernel is done with them (it applies the outputs at once) before it steps a process again.
+   * Emptied by pop, which keeps the list's backing store (a list per step otherwise: 60,000 a minute).
+   */
+  const outs: Output[] = [];
+  const result: StepResult<MemberState> = { state: null as unknown as MemberState, outputs: outs };
+  /**
+   * The send and append outputs of the hot paths (a Raft message, a reply, a WAL record), reused
+   * the same way: the kernel reads an output's fields when it applies it and keeps no output.
+   * `step` starts each pool over; one grows to the most outputs one step has made.
+   */
+  const sendPool: SendOutput[] = [];
+  let sendsUsed = 0;
+  const appendPool: AppendOutput[] = [];
+  let appendsUsed = 0;
+
+  function pushSend(out: Output[], to: string, kind: string, payload: unknown, afterUs: number): void {
+    let o = sendPool[sendsUsed];
+    if (o === undefined) {
+      o = { type: 'send', to, kind, payload, afterUs };
+      sendPool.push(o);
+    } else {
+      o.to = to;
+      o.kind = kind;
+      o.payload = payload;
+      o.afterUs = afterUs;
+    }
+    sendsUsed++;
+    out.push(o);
+  }
+
+  function pushAppend(out: Output[], key: string, value: unknown): void {
+    let o = appendPool[appendsUsed];
+    if (o === undefined) {
+      o = { type: 'append', key, value };
+      appendPool.push(o);
+    } else {
+      o.key = key;
+      o.value = value;
+    }
+    appendsUsed++;
+    out.push(o);
+  }
 
   function init(persisted: ReadonlyMap<string, unknown>, env: StepEnv): MemberState {
     const rng = randOf(env);
@@ -422,11 +508,11 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
     const m = method as EtcdReply['method'];
     const r: EtcdReply & { code?: string } = body.error ? { reqId, method: m, error: body.error } : { reqId, method: m, header: header(s), response: body.response };
     if (body.code) r.code = body.code;
-    out.push({ type: 'send', to, kind: replyKind(method), payload: r, afterUs });
+    pushSend(out, to, replyKind(method), r, afterUs);
   }
 
-  function propose(s: MemberState, r: Raft, id: string): void {
-    const w = s.writes.get(id);
+  function propose(s: MemberState, r: Raft, id: string, pending?: PendingWrite): void {
+    const w = pending ?? s.writes.get(id);
     if (!w) return;
     const err = r.step(msg({ type: 'MsgProp', from: cfg.id, entries: [w.conf ? { term: 0, index: 0, type: 'EntryConfChange', data: w.data } : { term: 0, index: 0, data: w.data }] }));
     if (err) s.queued.push(id);
@@ -436,19 +522,26 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   /** Hand Ready to storage, the network and the state machine (etcdserver/raft.go start()). */
   function drain(s: MemberState, r: Raft, env: StepEnv, out: Output[]): void {
     for (let guard = 0; guard < 100 && r.hasReady(); guard++) {
-      const rd = r.readyInto(scratchReady);
+      const rd = r.readyInto(scratchReady, true);
       let diskUs = 0;
       if (rd.soft) onSoftState(s, r, rd.soft, env, out);
       if (rd.entries.length > 0 || rd.hardState) {
-        // One WAL record per Ready (wal.Save(st, ents)), then one fsync. ready() hands out a
-        // fresh array of immutable entries and a fresh HardState: the kernel may keep them as is.
+        // One WAL record per Ready (wal.Save(st, ents)), then one fsync. The entries are immutable:
+        // the kernel may keep them as is. The list of entries and the HardState are the Raft view's
+        // own (refilled on the next Ready): a record that holds one gets a copy. `walHs` is the
+        // last HardState written whole (a record of just the commit index keeps its term and vote).
         const ents = rd.entries;
         const hs = rd.hardState;
         let rec: unknown;
-        if (ents.length === 0) rec = s.walHs !== null && hs!.term === s.walHs.term && hs!.vote === s.walHs.vote ? hs!.commit : hs;
-        else rec = hs !== null ? { ents, hs } : ents.length === 1 ? ents[0] : ents;
-        if (hs !== null) s.walHs = hs;
-        out.push({ type: 'append', key: WAL_LOG, value: rec });
+        if (ents.length === 0) {
+          if (s.walHs !== null && hs!.term === s.walHs.term && hs!.vote === s.walHs.vote) rec = hs!.commit;
+          else rec = s.walHs = { term: hs!.term, vote: hs!.vote, commit: hs!.commit };
+        } else if (hs !== null) {
+          const whole: HardState = { term: hs.term, vote: hs.vote, commit: hs.commit };
+          rec = { ents: ents.slice(), hs: whole };
+          s.walHs = whole;
+        } else rec = ents.length === 1 ? ents[0] : ents.slice();
+        pushAppend(out, WAL_LOG, rec);
         s.walSeq++;
         diskUs = fsyncUs;
       }
@@ -456,10 +549,11 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       const sendAfter = s.raft.state === 'StateLeader' ? 0 : diskUs;
       for (const m of rd.messages) {
         const to = cfg.peers[m.to];
-        if (to) out.push({ type: 'send', to, kind: RAFT_MSG, payload: m, afterUs: sendAfter });
+        if (to) pushSend(out, to, RAFT_MSG, m, sendAfter);
       }
       if (rd.committedEntries.length > 0) {
-        const done: { id: string; result: unknown }[] = [];
+        const done = answers;
+        clearAnswers(done);
         for (const e of rd.committedEntries) {
           applyEntry(s, e, done);
           if (e.type === 'EntryConfChange') {
@@ -472,12 +566,17 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
             }
           }
         }
-        for (const d of done) {
-          const w = s.writes.get(d.id);
-          if (!w) continue;
-          s.writes.delete(d.id);
-          reply(out, s, w.from, w.reqId, w.method, { response: d.result }, diskUs + 50);
+        for (let i = 0; i < done.ids.length; i++) {
+          const id = done.ids[i]!;
+          let w = done.writes[i];
+          if (w === undefined) {
+            w = s.writes.get(id);
+            if (!w) continue;
+            s.writes.delete(id);
+          } else if (!s.writes.delete(id)) continue; // answered already (the same id twice)
+          reply(out, s, w.from, w.reqId, w.method, { response: done.results[i] }, diskUs + 50);
         }
+        clearAnswers(done);
         if (s.watch.watchers.length > 0) flushWatchers(s, out);
       }
       for (const rs of rd.readStates) {
@@ -496,6 +595,7 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   }
 
   function serveReads(s: MemberState, out: Output[]): void {
+    if (s.reads.size === 0) return;
     for (const [ctx, rd] of s.reads) {
       if (rd.index === null || s.raft.log.applied < rd.index) continue;
       s.reads.delete(ctx);
@@ -543,47 +643,51 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
   function onDeadline(s: MemberState, out: Output[], env: StepEnv): void {
     s.deadlineAt = null;
     const seqOf = (id: string) => Number(id.slice(id.indexOf('-') + 1));
-    const expired: { seq: number; deadline: number; run: () => void }[] = [];
+    const expired: { seq: number; deadline: number; id: string; write: PendingWrite | null; read: PendingRead | null }[] = [];
     let next = Number.POSITIVE_INFINITY;
     for (const [id, w] of s.writes) {
       if (w.deadlineUs > env.now) {
         next = Math.min(next, w.deadlineUs);
         continue;
       }
-      expired.push({
-        seq: seqOf(id),
-        deadline: w.deadlineUs,
-        run: () => {
-          s.writes.delete(id);
-          s.queued = s.queued.filter((q) => q !== id);
-          // Never proposed (no leader): node.Propose returns ctx.Err() itself, unwrapped.
-          if (!w.proposed) reply(out, s, w.from, w.reqId, w.method, { error: ETCD_ERRORS.ctxDeadline, code: 'Unknown' });
-          else reply(out, s, w.from, w.reqId, w.method, { error: proposeTimeoutError(s, w.startUs) });
-        },
-      });
+      expired.push({ seq: seqOf(id), deadline: w.deadlineUs, id, write: w, read: null });
     }
     for (const [ctx, rd] of s.reads) {
       if (rd.deadlineUs > env.now) {
         next = Math.min(next, rd.deadlineUs);
         continue;
       }
-      expired.push({
-        seq: seqOf(ctx),
-        deadline: rd.deadlineUs,
-        run: () => {
-          s.reads.delete(ctx);
-          reply(out, s, rd.from, rd.reqId, KV_RANGE, { error: ETCD_ERRORS.timeout });
-        },
-      });
+      expired.push({ seq: seqOf(ctx), deadline: rd.deadlineUs, id: ctx, write: null, read: rd });
     }
-    expired.sort((a, b) => a.deadline - b.deadline || a.seq - b.seq);
-    for (const e of expired) e.run();
+    if (expired.length > 0) {
+      expired.sort((a, b) => a.deadline - b.deadline || a.seq - b.seq);
+      // The expired writes leave the proposals waiting for a leader, all at once (one pass, not one per write).
+      let gone: Set<string> | null = null;
+      for (const e of expired) if (e.write !== null) (gone ??= new Set()).add(e.id);
+      if (gone !== null) {
+        const drop = gone;
+        s.queued = s.queued.filter((q) => !drop.has(q));
+      }
+      for (const e of expired) {
+        const w = e.write;
+        if (w !== null) {
+          s.writes.delete(e.id);
+          // Never proposed (no leader): node.Propose returns ctx.Err() itself, unwrapped.
+          if (!w.proposed) reply(out, s, w.from, w.reqId, w.method, { error: ETCD_ERRORS.ctxDeadline, code: 'Unknown' });
+          else reply(out, s, w.from, w.reqId, w.method, { error: proposeTimeoutError(s, w.startUs) });
+        } else {
+          const rd = e.read!;
+          s.reads.delete(e.id);
+          reply(out, s, rd.from, rd.reqId, KV_RANGE, { error: ETCD_ERRORS.timeout });
+        }
+      }
+    }
     if (next !== Number.POSITIVE_INFINITY) armDeadline(s, out, env, next);
   }
 
   /** server.go mayAddMember / mayRemoveMember (--strict-reconfig-check). Returns an error text or null. */
   function mayReconfigure(s: MemberState, req: MemberRequest, now: number): string | null {
-    const voting = Object.keys(s.members).map(Number);
+    const voting = numericKeys(s.members);
     const id = req.id!;
     if (req.method === MEMBER_ADD) {
       if (s.members[id] !== undefined) return ETCD_ERRORS.memberExists;
@@ -651,17 +755,21 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
       return;
     }
     const id = `${cfg.id}-${++s.seq}`;
-    s.writes.set(id, { from, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: { id, req: { method: req.method, reqId: req.reqId, request: req.request } } });
+    const w: PendingWrite = { from, reqId: req.reqId, method: req.method, startUs: env.now, deadlineUs, proposed: false, data: { id, req: { method: req.method, reqId: req.reqId, request: req.request } } };
+    s.writes.set(id, w);
     armDeadline(s, out, env, deadlineUs);
     if (s.raft.lead === None) s.queued.push(id);
-    else propose(s, r, id);
+    else propose(s, r, id, w);
   }
 
   return {
     type: 'etcd',
     init,
     step(s, input, env) {
-      const out: Output[] = [];
+      const out = outs;
+      while (out.length > 0) out.pop();
+      sendsUsed = 0;
+      appendsUsed = 0;
       // The view of the last RaftState stepped (a process steps the same one until it restarts).
       let r: Raft;
       if (s.raft === lastRaft) {
@@ -737,10 +845,9 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
           if (input.kind === ETCD_STOP) {
             // server.go Stop(): a leader first hands leadership to a connected peer.
             if (s.raft.state === 'StateLeader' && Object.keys(s.raft.prs).length > 1) {
-              const peers = Object.keys(s.raft.prs)
-                .map(Number)
-                .filter((id) => id !== cfg.id)
-                .sort((a, b) => (s.lastHeard[b] ?? -1) - (s.lastHeard[a] ?? -1) || a - b);
+              const peers: number[] = [];
+              for (const id of numericKeys(s.raft.prs)) if (id !== cfg.id) peers.push(id);
+              peers.sort((a, b) => (s.lastHeard[b] ?? -1) - (s.lastHeard[a] ?? -1) || a - b);
               const t = peers[0]!;
               s.stopping = { transferee: t, sinceUs: env.now };
               out.push({ type: 'note', kind: 'etcd.transfer-leadership', data: { member: cfg.name, to: cfg.names[t] } });
@@ -758,7 +865,8 @@ export function etcdMember(cfg: MemberConfig): Model<MemberState> {
         }
       }
       drain(s, r, env, out);
-      return { state: s, outputs: out };
+      result.state = s;
+      return result;
     },
   };
 }

@@ -37,5 +37,8 @@ export interface EtcdReply {
   error?: string;
 }
 
-export const replyKind = (method: string): string => `${method}.reply`;
+/** Reply kinds of the methods, made once (a reply per write otherwise builds its kind string). */
+const REPLY_KINDS = new Map<string, string>([KV_RANGE, KV_PUT, KV_DELETE_RANGE, KV_TXN].map((m) => [m, `${m}.reply`]));
+
+export const replyKind = (method: string): string => REPLY_KINDS.get(method) ?? `${method}.reply`;
 export const isEtcdReply = (kind: string): boolean => kind.startsWith('etcdserverpb.') && kind.endsWith('.reply');

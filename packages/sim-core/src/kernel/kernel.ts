@@ -36,7 +36,16 @@ export type Fault =
 /** Something from outside the simulation, at a time: a fault or a learner's command. */
 export type SimInput =
   | { atUs: number; type: 'fault'; fault: Fault }
-  | { atUs: number; type: 'command'; to: string; kind: string; payload?: unknown };
+  | { atUs: number; type: 'command'; to: string; kind: string; payload?: unknown }
+  /**
+   * A change to the machines themselves (a new host joins, its processes start): handled by the
+   * code the scenario registered for `kind` with `onHostInput`, which may add hosts, links and
+   * processes. The payload is plain data, so the input replays like any other.
+   */
+  | { atUs: number; type: 'host'; kind: string; payload?: unknown };
+
+/** Code that carries out a `host` input (registered by the scenario when it builds the kernel). */
+export type HostInputHandler = (kernel: Kernel, payload: unknown) => void;
 
 type Entry =
   | { t: number; seq: number; kind: 'deliver'; msg: Message }
@@ -65,6 +74,8 @@ interface Runtime {
   model: Model;
   env: MutableEnv | null;
   dests: Map<string, { host: string; link: LinkState; rng: Rng }>;
+  /** The process's record: `state.processes[id]` (null when the state has none), rebuilt on restore. */
+  proc: ProcessRecord | null;
 }
 
 export interface HostInfo {
@@ -140,6 +151,8 @@ export class Kernel {
   private routes = new Map<string, Map<string, { link: LinkState; rng: Rng }>>();
   state: KernelState;
   private queue: EventQueue<Entry>;
+  /** What carries out each kind of `host` input (code, not state: a restore keeps it). */
+  private hostInputs = new Map<string, HostInputHandler>();
 
   constructor(readonly opts: KernelOptions) {
     this.rng = new RngStreams(opts.seed);
@@ -180,8 +193,9 @@ export class Kernel {
     if (!this.state.hosts[host]) throw new Error(`unknown host ${JSON.stringify(host)}`);
     const id = `${host}/${name}`;
     if (this.state.processes[id]) throw new Error(`process ${id} already exists`);
-    this.runtime.set(id, { model: model as Model, env: null, dests: new Map() });
-    this.state.processes[id] = {
+    const rt: Runtime = { model: model as Model, env: null, dests: new Map(), proc: null };
+    this.runtime.set(id, rt);
+    rt.proc = this.state.processes[id] = {
       id,
       host,
       model: model.type,
@@ -195,6 +209,15 @@ export class Kernel {
     };
     this.push(entry(opts.atUs ?? this.now, this.state.seq++, 'start', id, undefined, 0, undefined, undefined, undefined));
     return id;
+  }
+
+  /** Register the code that carries out `host` inputs of this kind. */
+  onHostInput(kind: string, handler: HostInputHandler): void {
+    this.hostInputs.set(kind, handler);
+  }
+
+  hasHostInput(kind: string): boolean {
+    return this.hostInputs.has(kind);
   }
 
   /** Schedule an input from outside (fault or command). */
@@ -263,9 +286,10 @@ export class Kernel {
     this.queue = new EventQueue(this.state.queue);
     this.rng.restore(this.state.rng);
     this.procRng.clear();
-    for (const r of this.runtime.values()) {
+    for (const [id, r] of this.runtime) {
       r.env = null;
       r.dests.clear();
+      r.proc = this.state.processes[id] ?? null;
     }
     this.linkRng.clear();
     this.linkCache.clear();
@@ -423,7 +447,9 @@ export class Kernel {
 
   private deliver(e: Extract<Entry, { kind: 'deliver' }>): void {
     const msg = e.msg;
-    const p = this.state.processes[msg.to];
+    // The target's record through its runtime: one Map lookup for both (`state.processes[msg.to]`).
+    const rt = this.runtime.get(msg.to);
+    const p = rt === undefined || rt.proc === null ? undefined : rt.proc;
     if (!p || p.status === 'crashed' || p.status === 'stopped') {
       this.record({ type: 'drop', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: { reason: p ? `target ${p.status}` : 'no such process' } });
       return;
@@ -433,11 +459,14 @@ export class Kernel {
       return;
     }
     if (this.wants('deliver', msg.kind)) this.record({ type: 'deliver', from: msg.from, to: msg.to, kind: msg.kind, id: msg.id, data: msg.payload });
-    this.stepProcess(p, { type: 'message', from: msg.from, kind: msg.kind, payload: msg.payload, id: msg.id });
+    this.stepRuntime(p, rt!, { type: 'message', from: msg.from, kind: msg.kind, payload: msg.payload, id: msg.id });
   }
 
   private stepProcess(p: ProcessRecord, input: Input): void {
-    const rt = this.runtime.get(p.id)!;
+    this.stepRuntime(p, this.runtime.get(p.id)!, input);
+  }
+
+  private stepRuntime(p: ProcessRecord, rt: Runtime, input: Input): void {
     const r = rt.model.step(p.state, input, this.env(p, rt));
     p.state = r.state;
     this.apply(p, r.outputs, rt);
@@ -527,6 +556,13 @@ export class Kernel {
       this.record({ type: 'input', to: input.to, kind: input.kind, data: input.payload });
       if (!p || p.status !== 'running') return;
       this.stepProcess(p, { type: 'command', kind: input.kind, payload: input.payload });
+      return;
+    }
+    if (input.type === 'host') {
+      this.record({ type: 'input', kind: input.kind, data: input.payload });
+      const h = this.hostInputs.get(input.kind);
+      if (!h) throw new Error(`no handler for host input ${JSON.stringify(input.kind)}`);
+      h(this, input.payload);
       return;
     }
     const f = input.fault;

@@ -57,6 +57,12 @@ export interface StepEnv {
   readonly epochMs: number;
 }
 
+/**
+ * What `step` returns. The kernel applies the outputs at once, before it steps any process again,
+ * reading each output's fields and keeping neither the list, nor this object, nor an output (only
+ * the values in them: a payload, a record): a model may hand back the same ones every call,
+ * refilled (the etcd member does: no list and no output objects per step).
+ */
 export interface StepResult<S> {
   state: S;
   outputs: Output[];

@@ -19,8 +19,23 @@ export function deriveSeed(seed: number, purpose: string): number {
 export class Rng {
   constructor(private gen: RandomGenerator) {}
 
-  /** Integer uniform in [min, max], both included. */
+  /**
+   * Integer uniform in [min, max], both included: pure-rand's uniformInt, the same numbers. A range
+   * of at most 2^31 integers (every draw the simulation makes) is drawn here, as uniformInt draws
+   * it (rejection sampling over 2^32), with a 32-bit integer modulo in place of its modulo of a
+   * double: no call into C, and an integer result (a double one turns the integer fields it is
+   * stored in, such as Raft's randomized election timeout, into double fields).
+   */
   int(min: number, max: number): number {
+    const range = max - min;
+    if (range >= 0 && range < 2147483648 && Number.isInteger(range)) {
+      const size = range + 1;
+      const maxAllowed = size > 2 ? ~~(4294967296 / size) * size : 4294967296;
+      let v = this.gen.next() + 2147483648;
+      while (v >= maxAllowed) v = this.gen.next() + 2147483648;
+      // v < 2^32 and size <= 2^31 are integers: the remainder is exact, below 2^31.
+      return (((v >>> 0) % (size >>> 0)) | 0) + min;
+    }
     return uniformInt(this.gen, min, max);
   }
 

@@ -18,7 +18,8 @@
  * The IPAM here is a minimal host-local allocator on plain data.
  * TODO: switch to @kubelab/network's Ipam once its state can live in a model's plain-data state.
  */
-import type { Model, Output } from '../kernel/model';
+import { K3S_NETWORK_READY } from '../k3s/agent';
+import type { Model, Output, StepEnv } from '../kernel/model';
 import { calendarMs } from '../objects/meta';
 
 /** Compressed linux/amd64 sizes (bytes) of the images the lab knows, as registries report them (approximate). */
@@ -150,6 +151,8 @@ function intToIpv4(n: number): string {
 
 /** host-local allocation in the node's /24: .1 is cni0 (the gateway), pods from .2 to .254. */
 export function allocateIp(s: ContainerdState, owner: string): string {
+  // A joining node before flannel has its subnet: the flannel CNI plugin finds no subnet.env.
+  if (!s.config.podCIDR) throw new Error("failed to load flannel 'subnet.env' file: open /run/flannel/subnet.env: no such file or directory. Check the flannel pod log for this node.");
   const [base, bits] = s.config.podCIDR.split('/') as [string, string];
   const size = 2 ** (32 - Number(bits));
   const net = ipv4ToInt(base);
@@ -199,6 +202,21 @@ export function startupLog(image: string, ip: string, startedMs: number): string
 }
 
 export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxes?: Sandbox[]; containers?: Container[] } = {}): Model<ContainerdState> {
+  // What the current step works on: set at the start of each step, read by the helpers below.
+  let s!: ContainerdState;
+  let env!: StepEnv;
+  let outs: Output[] = [];
+  const reply = (to: string, r: CriReply, afterUs = 0) => outs.push({ type: 'send', to, kind: CRI_REPLY, payload: r, afterUs });
+  const newId = () => env.rng.kubeString(64).replace(/[^0-9a-f]/g, (ch: string) => (ch.charCodeAt(0) % 16).toString(16));
+  const startPull = () => {
+    if (s.pulling || s.pullQueue.length === 0) return;
+    const next = s.pullQueue.shift()!;
+    const size = IMAGE_SIZES[next.image] ?? DEFAULT_IMAGE_SIZE;
+    s.pulling = { ...next, waiters: [] };
+    const us = pullDurationUs(s.config, size);
+    outs.push({ type: 'note', kind: 'containerd.pull-start', data: { image: next.image, sizeBytes: size, bandwidthBps: s.config.bandwidthBps, expectedUs: us } });
+    outs.push({ type: 'timer', name: 'pull-done', afterUs: us, data: { image: next.image, size, us } });
+  };
   return {
     type: 'containerd',
     init: () => {
@@ -217,19 +235,11 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
       for (const c of preexisting.containers ?? []) s.containers[c.id] = structuredClone(c);
       return s;
     },
-    step(s, input, env) {
-      const out: Output[] = [];
-      const reply = (to: string, r: CriReply, afterUs = 0) => out.push({ type: 'send', to, kind: CRI_REPLY, payload: r, afterUs });
-      const newId = () => env.rng.kubeString(64).replace(/[^0-9a-f]/g, (ch) => ((ch.charCodeAt(0) % 16).toString(16)));
-      const startPull = () => {
-        if (s.pulling || s.pullQueue.length === 0) return;
-        const next = s.pullQueue.shift()!;
-        const size = IMAGE_SIZES[next.image] ?? DEFAULT_IMAGE_SIZE;
-        s.pulling = { ...next, waiters: [] };
-        const us = pullDurationUs(s.config, size);
-        out.push({ type: 'note', kind: 'containerd.pull-start', data: { image: next.image, sizeBytes: size, bandwidthBps: s.config.bandwidthBps, expectedUs: us } });
-        out.push({ type: 'timer', name: 'pull-done', afterUs: us, data: { image: next.image, size, us } });
-      };
+    step(s0, input, env0) {
+      // The step's state, env and outputs, for the helpers made once per process above.
+      s = s0;
+      env = env0;
+      const out: Output[] = (outs = []);
       if (input.type === 'timer' && input.name === 'pull-done') {
         const d = input.data as { image: string; size: number; us: number };
         const p = s.pulling!;
@@ -267,6 +277,11 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
         }
         out.push({ type: 'cancel-timer', name: `kill:${c?.id}` });
         reply(d.from, { reqId: d.reqId, method: 'StopContainer', ok: true, containerId: c?.id, exitCode: c?.exitCode ?? 0, ...(c ? { sandboxId: c.sandboxId } : {}) });
+        return { state: s, outputs: out };
+      }
+      if (input.type === 'message' && input.kind === K3S_NETWORK_READY) {
+        // flannel wrote /run/flannel/subnet.env: the node's /24, which host-local allocates from.
+        s.config = { ...s.config, podCIDR: (input.payload as { podCIDR: string }).podCIDR };
         return { state: s, outputs: out };
       }
       if (input.type !== 'message' || input.kind !== CRI_REQUEST) return { state: s, outputs: out };
@@ -325,8 +340,9 @@ export function makeContainerd(config: ContainerdConfig, preexisting: { sandboxe
             break;
           }
           c.state = 'CONTAINER_RUNNING';
-          c.startedAtUs = env.now + START_CONTAINER_US;
-          c.log.push(...startupLog(c.image, s.sandboxes[c.sandboxId]?.ip ?? '', calendarMs(env.epochMs, c.startedAtUs)));
+          const startedAtUs = env.now + START_CONTAINER_US;
+          c.startedAtUs = startedAtUs;
+          c.log.push(...startupLog(c.image, s.sandboxes[c.sandboxId]?.ip ?? '', calendarMs(env.epochMs, startedAtUs)));
           reply(from, { reqId: req.reqId, method: req.method, ok: true, containerId: c.id }, START_CONTAINER_US);
           break;
         }

@@ -38,6 +38,8 @@ import type { Model, Output, StepEnv } from '../kernel/model';
 import { calendarMs, rfc3339, type KubeObject } from '../objects/meta';
 import { KUBELET_CONTAINER_LOGS, KUBELET_CONTAINER_LOGS_REPLY } from './kubelet-server';
 import { CRI_REPLY, CRI_REQUEST, normalizeImage, type CriReply, type CriRequest } from './containerd';
+import { K3S_NETWORK_READY, K3S_START_KUBELET } from '../k3s/agent';
+import { NOT_READY_NETWORK, registrationNode, type MachineInfo } from './register-node';
 
 export interface KubeletConfig {
   node: string;
@@ -48,6 +50,12 @@ export interface KubeletConfig {
   userAgent: string;
   lease: LeaseSpecConfig;
   containerd: string;
+  /**
+   * A node that joins (k3s/agent.ts): the kubelet waits for the agent to hand it its client
+   * certificate, registers its Node (register-node.ts), and reports the node Ready only once the
+   * agent says flannel's network is up.
+   */
+  join?: { machine: MachineInfo };
 }
 
 type PodPhase = 'new' | 'sandbox' | 'pulling' | 'creating' | 'starting' | 'running' | 'killing' | 'teardown' | 'deleting' | 'gone' | 'adopted';
@@ -89,6 +97,8 @@ export interface KubeletState {
   /** HTTP stream → what it was for (status patches, events, deletes). */
   streams: Record<number, { what: string; pod: string }>;
   events: number;
+  /** A joining node's kubelet: registered yet, its Node's uid, whether the CNI network is ready. */
+  joining?: { registered: boolean; nodeUid?: string; networkReady: boolean; stream: number | null };
 }
 
 /** Go's time.Duration.String for the durations an event message shows (truncated to ms). */
@@ -110,6 +120,103 @@ const podKey = (p: KubeObject) => `${p.metadata.namespace}/${p.metadata.name}`;
 
 export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
   const ua = config.userAgent;
+  // What the current step works on: set at the start of each step, read by the helpers below.
+  let s!: KubeletState;
+  let env!: StepEnv;
+  let out: Output[] = [];
+  let nowMs = 0;
+  const send = (method: string, path: string, body?: unknown, what = '', pod = '') => {
+    const r = request(s.api, method, path, body, ua);
+    if (what) s.streams[r.stream] = { what, pod };
+    out.push(r.output);
+    return r.stream;
+  };
+  const leaseReq = (op: 'get' | 'update') => {
+    s.leaseOp = op;
+    const r = op === 'get' ? request(s.api, 'GET', leasePath(config.lease), undefined, ua) : request(s.api, 'PUT', leasePath(config.lease), renewedLease(config.lease, s.lease!, env), ua);
+    s.leaseStream = r.stream;
+    // The lease client gives up after the renew interval (a lost request must not stop renewals).
+    out.push({ type: 'timer', name: 'lease-timeout', afterUs: config.lease.periodUs, data: r.stream });
+    out.push(r.output);
+  };
+  const cri = (w: PodWorker, req: CriRequest extends infer T ? (T extends CriRequest ? Omit<T, 'reqId'> : never) : never) => {
+    const reqId = `${config.node}-${s.nextCri++}`;
+    s.cri[reqId] = w.key;
+    out.push({ type: 'send', to: config.containerd, kind: CRI_REQUEST, payload: { ...req, reqId } });
+  };
+  // client-go's recorder: an Event named "<object>.<unix nanos in hex>", source kubelet on this node.
+  const postEvent = (namespace: string, objName: string, involvedObject: Record<string, unknown>, type: 'Normal' | 'Warning', reason: string, message: string, extraNanos: number) => {
+    s.events++;
+    const nanos = BigInt(env.epochMs) * 1_000_000n + BigInt(env.now) * 1000n + BigInt(extraNanos);
+    const ev: KubeObject = {
+      apiVersion: 'v1',
+      kind: 'Event',
+      metadata: { name: `${objName}.${nanos.toString(16)}`, namespace },
+      involvedObject,
+      reason,
+      message,
+      source: { component: 'kubelet', host: config.node },
+      firstTimestamp: rfc3339(nowMs),
+      lastTimestamp: rfc3339(nowMs),
+      count: 1,
+      type,
+      eventTime: null,
+      reportingComponent: 'kubelet',
+      reportingInstance: config.node,
+    };
+    send('POST', `/api/v1/namespaces/${namespace}/events`, ev, 'event', involvedObject['kind'] === 'Pod' ? `${namespace}/${objName}` : '');
+  };
+  const event = (w: PodWorker, type: 'Normal' | 'Warning', reason: string, message: string) => {
+    const c = w.pod.spec.containers[0];
+    out.push({ type: 'note', kind: 'kubelet.event', data: { pod: w.key, reason, message } });
+    postEvent(w.pod.metadata.namespace!, w.pod.metadata.name, { kind: 'Pod', namespace: w.pod.metadata.namespace, name: w.pod.metadata.name, uid: w.uid, apiVersion: 'v1', resourceVersion: w.pod.metadata.resourceVersion, fieldPath: `spec.containers{${c.name}}` }, type, reason, message, 0);
+  };
+  // An event about the Node (recordNodeStatusEvent; the kubelet's nodeRef has the node's name as its UID).
+  const nodeEvent = (reason: string, message: string) => {
+    out.push({ type: 'note', kind: 'kubelet.event', data: { node: config.node, reason, message } });
+    postEvent('default', config.node, { kind: 'Node', name: config.node, uid: config.node, apiVersion: 'v1' }, 'Normal', reason, message, s.events + 1);
+  };
+  const patchStatus = (w: PodWorker) => {
+    const st = podStatus(w, config, nowMs);
+    w.pod = { ...w.pod, status: st };
+    send('PATCH', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}/status`, { metadata: { uid: w.uid }, status: st }, 'status', w.key);
+    return st;
+  };
+
+  const runLoops = () => {
+    leaseReq('get');
+    out.push(...startInformer(s.pods, s.api));
+    out.push({ type: 'timer', name: 'node-status', afterUs: NODE_STATUS_UPDATE_US });
+  };
+  function startPod(w: PodWorker) {
+    w.startTimeMs = nowMs;
+    w.phase = 'sandbox';
+    patchStatus(w);
+    out.push({ type: 'note', kind: 'kubelet.sync-pod', data: { pod: w.key, step: 'RunPodSandbox' } });
+    cri(w, { method: 'RunPodSandbox', pod: { uid: w.uid, name: w.pod.metadata.name, namespace: w.pod.metadata.namespace! } });
+  }
+  // status_manager.go: once a terminating pod's containers are gone, delete it for good (grace 0, uid precondition).
+  function deletePod(w: PodWorker) {
+    w.phase = 'deleting';
+    send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
+  }
+  function killPod(w: PodWorker, p: KubeObject) {
+    const grace = Number(p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 30);
+    const name = w.pod.spec.containers[0].name;
+    if (w.containerId) {
+      w.phase = 'killing';
+      event(w, 'Normal', 'Killing', `Stopping container ${name}`);
+      cri(w, { method: 'StopContainer', containerId: w.containerId, timeoutS: grace });
+    } else if (w.sandboxId) {
+      w.phase = 'teardown';
+      cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId });
+    } else {
+      // Adopted (or never started) pods: their containers stop at once in the model.
+      if (w.phase === 'adopted') event(w, 'Normal', 'Killing', `Stopping container ${name}`);
+      deletePod(w);
+    }
+  }
+  // GET /containerLogs/<ns>/<pod>/<container> on :10250, as kube-apiserver's pods/log proxies it.
   return {
     type: 'kubelet',
     init: (_p, env) => ({
@@ -129,70 +236,72 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
       streams: {},
       events: 0,
     }),
-    step(s, input, env) {
-      const out: Output[] = [];
-      const nowMs = calendarMs(env.epochMs, env.now);
-      const send = (method: string, path: string, body?: unknown, what = '', pod = '') => {
-        const r = request(s.api, method, path, body, ua);
-        if (what) s.streams[r.stream] = { what, pod };
-        out.push(r.output);
-        return r.stream;
-      };
-      const leaseReq = (op: 'get' | 'update') => {
-        s.leaseOp = op;
-        const r = op === 'get' ? request(s.api, 'GET', leasePath(config.lease), undefined, ua) : request(s.api, 'PUT', leasePath(config.lease), renewedLease(config.lease, s.lease!, env), ua);
-        s.leaseStream = r.stream;
-        // The lease client gives up after the renew interval (a lost request must not stop renewals).
-        out.push({ type: 'timer', name: 'lease-timeout', afterUs: config.lease.periodUs, data: r.stream });
-        out.push(r.output);
-      };
-      const cri = (w: PodWorker, req: CriRequest extends infer T ? (T extends CriRequest ? Omit<T, 'reqId'> : never) : never) => {
-        const reqId = `${config.node}-${s.nextCri++}`;
-        s.cri[reqId] = w.key;
-        out.push({ type: 'send', to: config.containerd, kind: CRI_REQUEST, payload: { ...req, reqId } });
-      };
-      const event = (w: PodWorker, type: 'Normal' | 'Warning', reason: string, message: string) => {
-        s.events++;
-        const nanos = BigInt(env.epochMs) * 1_000_000n + BigInt(env.now) * 1000n;
-        const c = w.pod.spec.containers[0];
-        const ev: KubeObject = {
-          apiVersion: 'v1',
-          kind: 'Event',
-          metadata: { name: `${w.pod.metadata.name}.${nanos.toString(16)}`, namespace: w.pod.metadata.namespace },
-          involvedObject: { kind: 'Pod', namespace: w.pod.metadata.namespace, name: w.pod.metadata.name, uid: w.uid, apiVersion: 'v1', resourceVersion: w.pod.metadata.resourceVersion, fieldPath: `spec.containers{${c.name}}` },
-          reason,
-          message,
-          source: { component: 'kubelet', host: config.node },
-          firstTimestamp: rfc3339(nowMs),
-          lastTimestamp: rfc3339(nowMs),
-          count: 1,
-          type,
-          eventTime: null,
-          reportingComponent: 'kubelet',
-          reportingInstance: config.node,
-        };
-        out.push({ type: 'note', kind: 'kubelet.event', data: { pod: w.key, reason, message } });
-        send('POST', `/api/v1/namespaces/${w.pod.metadata.namespace}/events`, ev, 'event', w.key);
-      };
-      const patchStatus = (w: PodWorker) => {
-        const st = podStatus(w, config, nowMs);
-        w.pod = { ...w.pod, status: st };
-        send('PATCH', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}/status`, { metadata: { uid: w.uid }, status: st }, 'status', w.key);
-        return st;
-      };
-
+    step(s0, input, env0) {
+      // The step's state, outputs and env, for the helpers above (made once per process, not per step).
+      s = s0;
+      env = env0;
+      out = [];
+      nowMs = calendarMs(env.epochMs, env.now);
       if (input.type === 'start') {
+        if (config.join) s.joining = { registered: false, networkReady: false, stream: null };
+        else out.push(openConnection(s.api));
+        return { state: s, outputs: out };
+      }
+      if (config.join && input.type === 'message' && input.kind === K3S_START_KUBELET) {
+        // The agent has the kubelet's client certificate from the supervisor: connect with it.
+        const cert = (input.payload as { cert: Certificate }).cert;
+        s.api = newConnection(config.apiserver, config.serverName, `${env.self}:6443`, cert);
+        out.push({ type: 'note', kind: 'kubelet.starting', data: { node: config.node, certificate: cert.subject } });
         out.push(openConnection(s.api));
+        return { state: s, outputs: out };
+      }
+      if (config.join && input.type === 'message' && input.kind === K3S_NETWORK_READY) {
+        // fastStatusUpdateOnce: once the runtime's network is ready the node status goes out at once.
+        s.joining!.networkReady = true;
+        if (s.joining!.registered && s.nodeStatusStream === null) {
+          s.nodeStatusSentMs = nowMs;
+          const r = request(s.api, 'GET', `/api/v1/nodes/${config.node}?resourceVersion=0`, undefined, ua);
+          s.nodeStatusStream = r.stream;
+          out.push(r.output);
+        }
         return { state: s, outputs: out };
       }
       const hs = onHandshake(s.api, input);
       if (hs.handled) {
         out.push(...hs.outputs);
         if (hs.established) {
-          leaseReq('get');
-          out.push(...startInformer(s.pods, s.api));
-          out.push({ type: 'timer', name: 'node-status', afterUs: NODE_STATUS_UPDATE_US });
+          if (s.joining && !s.joining.registered) {
+            // A new kubelet's first events: it started, enforces allocatable, and the initial node's conditions.
+            nodeEvent('Starting', 'Starting kubelet.');
+            nodeEvent('NodeAllocatableEnforced', 'Updated Node Allocatable limit across pods');
+            for (const c of ['NodeHasSufficientMemory', 'NodeHasNoDiskPressure', 'NodeHasSufficientPID']) nodeEvent(c, `Node ${config.node} status is now: ${c}`);
+            // registerWithAPIServer: create the Node; AlreadyExists means it was registered before.
+            const r = request(s.api, 'POST', '/api/v1/nodes', registrationNode(config.join!.machine, nowMs, env.rng), ua);
+            s.joining.stream = r.stream;
+            out.push(r.output);
+            out.push({ type: 'note', kind: 'kubelet.registering', data: { node: config.node } });
+          } else runLoops();
         }
+        return { state: s, outputs: out };
+      }
+      if (s.joining && !s.joining.registered && input.type === 'message' && input.kind === HTTP_RESPONSE && (input.payload as HttpResponse).stream === s.joining.stream && (input.payload as HttpResponse).conn === s.api.conn) {
+        const res = input.payload as HttpResponse;
+        s.joining.stream = null;
+        if (res.status === 201 || res.status === 409) {
+          s.joining.registered = true;
+          if (res.status === 201) s.joining.nodeUid = (res.body as KubeObject).metadata.uid;
+          out.push({ type: 'note', kind: 'kubelet.registered', data: { node: config.node, status: res.status, message: res.status === 201 ? `Successfully registered node ${config.node}` : `node ${config.node} already exists` } });
+          runLoops();
+        } else {
+          out.push({ type: 'note', kind: 'kubelet.register-failed', data: { node: config.node, status: res.status, body: res.body } });
+          out.push({ type: 'timer', name: 'register', afterUs: 7_000_000 });
+        }
+        return { state: s, outputs: out };
+      }
+      if (s.joining && input.type === 'timer' && input.name === 'register') {
+        const r = request(s.api, 'POST', '/api/v1/nodes', registrationNode(config.join!.machine, nowMs, env.rng), ua);
+        s.joining.stream = r.stream;
+        out.push(r.output);
         return { state: s, outputs: out };
       }
       if (input.type === 'timer' && input.name === 'node-status') {
@@ -217,7 +326,7 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
           MemoryPressure: { status: 'False', reason: 'KubeletHasSufficientMemory', message: 'kubelet has sufficient memory available' },
           DiskPressure: { status: 'False', reason: 'KubeletHasNoDiskPressure', message: 'kubelet has no disk pressure' },
           PIDPressure: { status: 'False', reason: 'KubeletHasSufficientPID', message: 'kubelet has sufficient PID available' },
-          Ready: { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
+          Ready: s.joining && !s.joining.networkReady ? NOT_READY_NETWORK : { status: 'True', reason: 'KubeletReady', message: 'kubelet is posting ready status' },
         };
         const conds = ((node.status?.conditions ?? []) as any[]).map((c) => {
           const want = healthy[c.type];
@@ -227,7 +336,8 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         const changed = ((node.status?.conditions ?? []) as any[]).some((c) => healthy[c.type] && c.status !== healthy[c.type]!.status);
         if (changed || nowMs - s.nodeStatusPostedMs >= NODE_STATUS_REPORT_MS) {
           s.nodeStatusPostedMs = nowMs;
-          if (changed) out.push({ type: 'note', kind: 'kubelet.node-status', data: { node: config.node, ready: 'True' } });
+          if (changed) out.push({ type: 'note', kind: 'kubelet.node-status', data: { node: config.node, ready: healthy['Ready']!.status } });
+          if (changed && s.joining && healthy['Ready']!.status === 'True') nodeEvent('NodeReady', `Node ${config.node} status is now: NodeReady`);
           send('PATCH', `/api/v1/nodes/${config.node}/status`, { status: { conditions: conds } });
         }
         return { state: s, outputs: out };
@@ -276,35 +386,6 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
         }
         return { state: s, outputs: out };
       }
-      function startPod(w: PodWorker) {
-        w.startTimeMs = nowMs;
-        w.phase = 'sandbox';
-        patchStatus(w);
-        out.push({ type: 'note', kind: 'kubelet.sync-pod', data: { pod: w.key, step: 'RunPodSandbox' } });
-        cri(w, { method: 'RunPodSandbox', pod: { uid: w.uid, name: w.pod.metadata.name, namespace: w.pod.metadata.namespace! } });
-      }
-      // status_manager.go: once a terminating pod's containers are gone, delete it for good (grace 0, uid precondition).
-      function deletePod(w: PodWorker) {
-        w.phase = 'deleting';
-        send('DELETE', `/api/v1/namespaces/${w.pod.metadata.namespace}/pods/${w.pod.metadata.name}`, { kind: 'DeleteOptions', apiVersion: 'v1', gracePeriodSeconds: 0, preconditions: { uid: w.uid } }, 'delete', w.key);
-      }
-      function killPod(w: PodWorker, p: KubeObject) {
-        const grace = Number(p.metadata.deletionGracePeriodSeconds ?? p.spec?.terminationGracePeriodSeconds ?? 30);
-        const name = w.pod.spec.containers[0].name;
-        if (w.containerId) {
-          w.phase = 'killing';
-          event(w, 'Normal', 'Killing', `Stopping container ${name}`);
-          cri(w, { method: 'StopContainer', containerId: w.containerId, timeoutS: grace });
-        } else if (w.sandboxId) {
-          w.phase = 'teardown';
-          cri(w, { method: 'StopPodSandbox', sandboxId: w.sandboxId });
-        } else {
-          // Adopted (or never started) pods: their containers stop at once in the model.
-          if (w.phase === 'adopted') event(w, 'Normal', 'Killing', `Stopping container ${name}`);
-          deletePod(w);
-        }
-      }
-      // GET /containerLogs/<ns>/<pod>/<container> on :10250, as kube-apiserver's pods/log proxies it.
       if (input.type === 'message' && input.kind === KUBELET_CONTAINER_LOGS) {
         const q = input.payload as { reqId: string; namespace: string; pod: string; container: string };
         const w = s.workers[`${q.namespace}/${q.pod}`];
@@ -419,11 +500,20 @@ export function makeKubelet(config: KubeletConfig): Model<KubeletState> {
             leaseReq('update');
             return { state: s, outputs: out };
           }
-          if (res.status === 200) {
+          if (res.status === 200 || res.status === 201) {
             s.lease = res.body as KubeObject;
             s.renewals++;
             out.push({ type: 'note', kind: 'lease.renewed', data: { lease: `${config.lease.namespace}/${config.lease.name}`, renewTime: s.lease.spec?.renewTime, resourceVersion: s.lease.metadata.resourceVersion } });
           } else if (res.status === 409) s.lease = null;
+          else if (res.status === 404 && was === 'get' && s.joining?.registered) {
+            // ensureLease: no Lease yet (a new node): create it, owned by the Node.
+            s.leaseOp = 'update';
+            const l = renewedLease(config.lease, { apiVersion: 'coordination.k8s.io/v1', kind: 'Lease', metadata: { name: config.lease.name, namespace: config.lease.namespace, ...(s.joining.nodeUid ? { ownerReferences: [{ apiVersion: 'v1', kind: 'Node', name: config.node, uid: s.joining.nodeUid }] } : {}) }, spec: {} }, env);
+            const r = request(s.api, 'POST', `/apis/coordination.k8s.io/v1/namespaces/${config.lease.namespace}/leases`, l, ua);
+            s.leaseStream = r.stream;
+            out.push(r.output);
+            return { state: s, outputs: out };
+          }
           out.push({ type: 'timer', name: 'renew', afterUs: nextRenewalUs(config.lease, env) });
           return { state: s, outputs: out };
         }

@@ -25,6 +25,11 @@ import { parseRfc3339, rfc3339, type KubeObject } from '../objects/meta';
 import { registerScenario, type BuiltScenario, type Topology } from './scenario';
 import { EPOCH_MS, INSTALLED_MS, K3S_VERSION, TOWER_FLEET_NODES, daemonSetObject, deploymentAndReplicaSet, leaderLease, serviceAccountObject, namespaceObject, nodeLease, nodeObject, podObject, namespaceControllerRbac, rbacObjects, serviceObject, storageBootstrapObjects, workloadTemplate, type WorkloadIn } from './tower-fleet-objects';
 import { computeHash } from '../controllers/hash';
+import { makeK3sAgent } from '../k3s/agent';
+import type { SupervisorConfig } from '../k3s/supervisor';
+import type { MachineInfo } from '../node/register-node';
+import { CLIENT_CA_PEM, NODE_PASSWORDS, SERVER_CA_PEM, SERVER_TOKEN_PASSWORD } from './tower-fleet-pki';
+import { nodePasswordSecret } from '../k3s/node-password';
 
 /** The controllers kube-controller-manager runs here, each writing as kube-system/<name>. */
 export const CONTROLLER_SERVICE_ACCOUNTS = ['deployment-controller', 'replicaset-controller', 'generic-garbage-collector', 'node-controller', 'taint-eviction-controller', 'endpointslice-controller', 'endpoint-controller', 'service-account-controller'];
@@ -131,6 +136,9 @@ function bootstrapObjects(k: Kernel, opts: { workloads: boolean }): KubeObject[]
   objs.push(...namespaceControllerRbac(rng), serviceAccountObject(rng, 'kube-system', 'namespace-controller', INSTALLED_MS + 2_500));
   // Storage: k3s's local-path StorageClass and the PV and resource quota controllers' RBAC, last for the same reason.
   objs.push(...storageBootstrapObjects(rng));
+  // k3s's node-password Secrets, one per node, written when each node first asked for its
+  // certificates (k3s/node-password.ts); last, so every object above keeps its uid.
+  for (const n of TOWER_FLEET_NODES) objs.push(nodePasswordSecret(n.name, NODE_PASSWORDS[n.name]!.hash, rng.uuid(), rfc3339(INSTALLED_MS + n.joinedS * 1000 + 900)) as unknown as KubeObject);
   return objs;
 }
 
@@ -149,6 +157,107 @@ function bootstrapWal(objs: KubeObject[]): Map<string, unknown> {
   return wal;
 }
 
+/** k3s's supervisor on k3s-master:6443 (k3s/supervisor.ts). */
+export const TOWER_FLEET_SUPERVISOR: SupervisorConfig = {
+  serverCA: SERVER_CA_PEM,
+  serverCAName: SERVER_CA,
+  clientCA: CLIENT_CA_PEM,
+  clientCAName: CLIENT_CA,
+  // genUsers: without an agent token, "node" has the server token's password.
+  passwords: { server: SERVER_TOKEN_PASSWORD, node: SERVER_TOKEN_PASSWORD },
+  // The config.Control fields an agent reads (GET /v1-k3s/config answers the whole struct as JSON).
+  control: {
+    ClusterDNS: '10.43.0.10',
+    ClusterDomain: 'cluster.local',
+    ClusterIPRange: { IP: '10.42.0.0', Mask: '//8AAA==' },
+    ServiceIPRange: { IP: '10.43.0.0', Mask: '//8AAA==' },
+    ServiceNodePortRange: { Base: 30000, Size: 2768 },
+    HTTPSPort: 6443,
+    SupervisorPort: 6443,
+    APIServerPort: 6444,
+    FlannelBackend: 'vxlan',
+    FlannelIPv6Masq: false,
+    DisableKubeProxy: false,
+    DisableNPC: false,
+    EgressSelectorMode: 'agent',
+    SystemDefaultRegistry: '',
+  },
+  apiservers: ['10.89.97.201:6443'],
+  notBefore: rfc3339(INSTALLED_MS - 60_000),
+  notAfter: rfc3339(INSTALLED_MS + 365 * 24 * 3600_000),
+};
+
+export const AGENT_INSTALL = 'k3s-agent-install';
+
+/** What `lab flow add-worker` installs: the machine's name and address, K3S_URL and K3S_TOKEN. */
+export interface AgentInstall {
+  name: string;
+  ip: string;
+  serverURL: string;
+  token: string;
+}
+
+/** Check an install before it is scheduled: the error names the field and value; the simulation is untouched. */
+export function validateAgentInstall(k: Kernel, a: AgentInstall): string | null {
+  if (!/^[a-z0-9]([-a-z0-9]*[a-z0-9])?$/.test(a.name) || a.name.length > 63) return `--name: Invalid value: ${JSON.stringify(a.name)}: a lowercase RFC 1123 label must consist of lower case alphanumeric characters or '-', and must start and end with an alphanumeric character`;
+  // A second machine may take an existing node's name (a reinstalled node, a duplicate hostname):
+  // k3s then refuses it its certificates. Only a new address is needed.
+  if (k.state.hosts[a.name] && Object.values(k.state.processes).some((p) => p.host === a.name && p.model === 'k3s-agent')) return `--name: Invalid value: ${JSON.stringify(a.name)}: a machine of that name is already joining`;
+  const m = /^10\.89\.97\.(\d{1,3})$/.exec(a.ip);
+  if (!m || Number(m[1]) < 1 || Number(m[1]) > 254) return `--ip: Invalid value: ${JSON.stringify(a.ip)}: must be an address of the node network 10.89.97.0/24 (.1–.254)`;
+  if (Object.values(k.state.hosts).some((h) => h.ip === a.ip)) return `--ip: Invalid value: ${JSON.stringify(a.ip)}: address already in use on the node network`;
+  if (a.serverURL !== 'https://10.89.97.201:6443') return `--server: Invalid value: ${JSON.stringify(a.serverURL)}: Tower Fleet's server is https://10.89.97.201:6443`;
+  return null;
+}
+
+/** The install script's effect: a new host on the LAN running k3s agent, containerd, the kubelet and kube-proxy. */
+function installAgent(k: Kernel, a: AgentInstall, apiserver: string): void {
+  // The machine's name on the lab's network: its hostname, or hostname@address if a machine of
+  // that hostname is already there (the node name it asks for stays the hostname).
+  const host = k.state.hosts[a.name] ? `${a.name}@${a.ip}` : a.name;
+  k.addHost({ name: host, ip: a.ip, role: 'agent' });
+  const rng = k.rng.stream(`install:${host}`);
+  const mac = [0, 1, 2, 3, 4, 5].map(() => rng.int(0, 255));
+  mac[0] = (mac[0]! & 0xfe) | 0x02;
+  const machine: MachineInfo = { name: a.name, ip: a.ip, cpu: 4, memoryKi: 8129880, diskKi: 81106868, kubeletVersion: K3S_VERSION, osImage: 'Ubuntu 24.04.3 LTS', kernelVersion: '6.8.0-87-generic', containerRuntimeVersion: 'containerd://2.1.4-k3s1' };
+  k.spawn(host, 'containerd', makeContainerd({ ...DEFAULT_CONTAINERD, node: a.name, podCIDR: '', cachedImages: [] }, { sandboxes: [], containers: [] }));
+  k.spawn(
+    host,
+    'kubelet',
+    makeKubelet({
+      node: a.name,
+      nodeIP: a.ip,
+      apiserver,
+      serverName: '10.89.97.201',
+      cert: clientCert(`system:node:${a.name}`, ['system:nodes'], `kubelet-${a.name}`),
+      userAgent: `k3s/${K3S_VERSION} (linux/amd64) kubernetes/kubelet`,
+      containerd: `${host}/containerd`,
+      lease: { name: a.name, namespace: 'kube-node-lease', holderIdentity: a.name, leaseDurationSeconds: 40, periodUs: seconds(10), jitterFactor: 0.04 },
+      join: { machine },
+    }),
+  );
+  k.spawn(host, 'kube-proxy', makeIdleAgent('kube-proxy', K3S_VERSION));
+  k.spawn(
+    host,
+    'k3s-agent',
+    makeK3sAgent({
+      node: a.name,
+      nodeIP: a.ip,
+      serverURL: a.serverURL,
+      token: a.token,
+      server: apiserver,
+      serverName: '10.89.97.201',
+      kubelet: `${host}/kubelet`,
+      kubeProxy: `${host}/kube-proxy`,
+      containerd: `${host}/containerd`,
+      userAgent: `k3s/${K3S_VERSION} (linux/amd64)`,
+      vtepMAC: mac.map((x) => x.toString(16).padStart(2, '0')).join(':'),
+      // containerd, then the kubelet, start once the certificates are written.
+      startUs: seconds(3),
+    }),
+  );
+}
+
 function buildTowerFleet(k: Kernel, opts: { workloads: boolean }): BuiltScenario {
     const objs = bootstrapObjects(k, opts);
     k.addHost({ name: LAPTOP.name, ip: LAPTOP.ip, role: 'client' });
@@ -160,7 +269,9 @@ function buildTowerFleet(k: Kernel, opts: { workloads: boolean }): BuiltScenario
     const apiserver = 'k3s-master/kube-apiserver';
     const etcd = 'k3s-master/etcd';
     k.spawn('k3s-master', 'etcd', etcdServer, { persisted: bootstrapWal(objs) });
-    k.spawn('k3s-master', 'kube-apiserver', makeKubeApiserver({ etcd, clientCA: CLIENT_CA, servingCert: SERVING_CERT, advertiseAddress: '10.89.97.201', port: 6443 }));
+    k.spawn('k3s-master', 'kube-apiserver', makeKubeApiserver({ etcd, clientCA: CLIENT_CA, servingCert: SERVING_CERT, advertiseAddress: '10.89.97.201', port: 6443, supervisor: TOWER_FLEET_SUPERVISOR }));
+    // `curl -sfL https://get.k3s.io | K3S_URL=… K3S_TOKEN=… sh -` on a new machine (lab flow add-worker).
+    k.onHostInput(AGENT_INSTALL, (kernel, payload) => installAgent(kernel, payload as AgentInstall, apiserver));
     const leaseOf = (component: string) => (objs.find((o) => o.kind === 'Lease' && o.metadata.name === component)!.spec as { holderIdentity: string }).holderIdentity;
     k.spawn(
       'k3s-master',

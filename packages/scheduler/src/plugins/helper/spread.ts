@@ -13,8 +13,20 @@ function matchesSet(sel: Record<string, string>, labels: Record<string, string> 
   return true;
 }
 
+/** Each list's controllers by "namespace/name" (the first of a name, as a walk finds it), made once per list (lists are not changed once handed to the snapshot). */
+const byName = new WeakMap<Controller[], Map<string, Controller>>();
+
 function findController(list: Controller[], ns: string, name: string): Controller | undefined {
-  return list.find((c) => (c.metadata.namespace ?? 'default') === ns && c.metadata.name === name);
+  let m = byName.get(list);
+  if (!m) {
+    m = new Map();
+    for (const c of list) {
+      const k = `${c.metadata.namespace ?? 'default'}/${c.metadata.name}`;
+      if (!m.has(k)) m.set(k, c);
+    }
+    byName.set(list, m);
+  }
+  return m.get(`${ns}/${name}`);
 }
 
 export function defaultSelector(pod: Pod, snapshot: ClusterSnapshot): Selector {

@@ -18,7 +18,7 @@ const unschedulableTaint = { key: 'node.kubernetes.io/unschedulable', effect: 'N
 export class NodeUnschedulable implements FilterPlugin {
   readonly name = Name;
   filter(_s: CycleState, pod: Pod, ni: NodeInfo): Status | null {
-    if (!ni.node.spec?.unschedulable) return null;
+    if (!ni.unschedulable) return null;
     if (tolerationsTolerateTaint(pod.spec.tolerations, unschedulableTaint)) return null;
     return newStatus('UnschedulableAndUnresolvable', ErrReasonUnschedulable);
   }

@@ -52,6 +52,8 @@ interface PreScoreState {
   topologyNormalizingWeight: number[];
   /** The snapshot whose SelectorCounts give the per-node counts for the hostname constraint. */
   snapshot?: ClusterSnapshot;
+  /** Those counts by constraint (looked up once here, not once per scored node). */
+  perNode?: (Map<string, number> | undefined)[];
 }
 
 const MaxInt32 = 2147483647;
@@ -155,19 +157,22 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
     };
     const topoSize = constraints.map(() => 0);
     for (const ni of filteredNodes) {
-      if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(ni.node.metadata.labels, constraints)) {
+      // (plain loops, and the labels NodeInfo keeps: this runs for every filtered node of every pod)
+      const labels = ni.labels;
+      if (requireAllTopologies && !nodeLabelsMatchSpreadConstraints(labels, constraints)) {
         s.ignoredNodes.add(ni.name);
         continue;
       }
-      constraints.forEach((c, i) => {
-        if (c.topologyKey === LabelHostname) return;
-        const value = ni.node.metadata.labels?.[c.topologyKey] ?? '';
+      for (let i = 0; i < constraints.length; i++) {
+        const c = constraints[i]!;
+        if (c.topologyKey === LabelHostname) continue;
+        const value = labels?.[c.topologyKey] ?? '';
         const m = s.topologyValueToPodCounts[i]!;
         if (!m.has(value)) {
           m.set(value, 0);
           topoSize[i]!++;
         }
-      });
+      }
     }
     s.topologyNormalizingWeight = constraints.map((c, i) => topologyNormalizingWeight(c.topologyKey === LabelHostname ? filteredNodes.length - s.ignoredNodes.size : topoSize[i]!));
     const require = getRequiredNodeAffinity(pod);
@@ -183,6 +188,7 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
         for (const value of m.keys()) m.set(value, counts.get(value) ?? 0);
       });
       s.snapshot = snapshot;
+      s.perNode = constraints.map((c) => (c.topologyKey === LabelHostname ? snapshot.selectorCounts(c.selector, ns).perNode : undefined));
       state.write(preScoreStateKey, s);
       return null;
     }
@@ -205,14 +211,16 @@ export class PodTopologySpread implements PreFilterPlugin, FilterPlugin, PreScor
   score(state: CycleState, pod: Pod, ni: NodeInfo): number {
     const s = state.read<PreScoreState>(preScoreStateKey)!;
     if (s.ignoredNodes.has(ni.name)) return 0;
-    const labels = ni.node.metadata.labels;
+    const labels = ni.labels;
+    if (!labels) return 0;
     let score = 0;
-    s.constraints.forEach((c, i) => {
-      if (!labels || !Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) return;
+    for (let i = 0; i < s.constraints.length; i++) {
+      const c = s.constraints[i]!;
+      if (!Object.prototype.hasOwnProperty.call(labels, c.topologyKey)) continue;
       const ns = pod.metadata.namespace ?? 'default';
-      const cnt = c.topologyKey !== LabelHostname ? s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)! : s.snapshot?.get(ni.name) === ni ? (s.snapshot.selectorCounts(c.selector, ns).perNode.get(ni.name) ?? 0) : countPodsMatchSelector(ni.pods, c.selector, ns);
+      const cnt = c.topologyKey !== LabelHostname ? s.topologyValueToPodCounts[i]!.get(labels[c.topologyKey]!)! : s.snapshot !== undefined && ni.owner === s.snapshot ? (s.perNode![i]!.get(ni.name) ?? 0) : countPodsMatchSelector(ni.pods, c.selector, ns);
       score += scoreForCount(cnt, c.maxSkew, s.topologyNormalizingWeight[i]!);
-    });
+    }
     return goRound(score);
   }
 

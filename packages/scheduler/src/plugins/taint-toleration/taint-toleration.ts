@@ -25,7 +25,7 @@ export function getAllTolerationPreferNoSchedule(tolerations: readonly Toleratio
 }
 
 export function countIntolerableTaintsPreferNoSchedule(ni: NodeInfo, tolerations: readonly Toleration[]): number {
-  const taints = ni.node.spec?.taints;
+  const taints = ni.taints;
   if (!taints) return 0;
   let n = 0;
   for (const taint of taints) {
@@ -39,9 +39,9 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   readonly name = Name;
 
   filter(_s: CycleState, pod: Pod, ni: NodeInfo): Status | null {
-    const taints = ni.node.spec?.taints;
+    const taints = ni.taints;
     if (!taints || taints.length === 0) return null;
-    const taint = findMatchingUntoleratedTaint(ni.node.spec?.taints, pod.spec.tolerations, doNotScheduleTaint);
+    const taint = findMatchingUntoleratedTaint(taints, pod.spec.tolerations, doNotScheduleTaint);
     if (!taint) return null;
     return newStatus('UnschedulableAndUnresolvable', `node(s) had untolerated taint {${taint.key}: ${taint.value ?? ''}}`);
   }
@@ -55,7 +55,7 @@ export class TaintToleration implements FilterPlugin, PreScorePlugin, ScorePlugi
   private lastTol: Toleration[] = [];
 
   score(state: CycleState, pod: Pod, ni: NodeInfo): number {
-    const taints = ni.node.spec?.taints;
+    const taints = ni.taints;
     if (!taints || taints.length === 0) return 0;
     if (state !== this.lastState) {
       this.lastState = state;

@@ -23,7 +23,8 @@ export function authorizeNode(a: Attributes): AuthzResult {
   if (a.isResourceRequest && a.apiGroup === 'coordination.k8s.io' && a.resource === 'leases') {
     if (!['get', 'create', 'update', 'patch', 'delete'].includes(a.verb)) return { decision: 'no-opinion', authorizer: 'Node', reason: `can only get, create, update, patch, or delete a node lease` };
     if (a.namespace !== 'kube-node-lease') return { decision: 'no-opinion', authorizer: 'Node', reason: `can only access leases in the kube-node-lease namespace` };
-    if (a.name !== nodeName) return { decision: 'no-opinion', authorizer: 'Node', reason: `can only access node lease with the same name as the requesting node` };
+    // No name on a create (the authorizer cannot see it): NodeRestriction admission checks it then.
+    if (a.verb !== 'create' && a.name !== nodeName) return { decision: 'no-opinion', authorizer: 'Node', reason: `can only access node lease with the same name as the requesting node` };
     return { decision: 'allow', authorizer: 'Node', reason: `Node: node "${nodeName}" may ${a.verb} its own lease` };
   }
   const allow = (what: string): AuthzResult => ({ decision: 'allow', authorizer: 'Node', reason: `Node: node "${nodeName}" may ${a.verb} ${what}` });

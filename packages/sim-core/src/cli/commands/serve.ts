@@ -3,6 +3,9 @@
  * serves the simulated API over HTTPS on 127.0.0.1 for real kubectl, writes a kubeconfig that
  * works as is, and runs until interrupted, the simulation advancing at --speed × the wall clock.
  */
+import { NODE_TOKEN } from '../../scenarios/tower-fleet-pki';
+import { AGENT_INSTALL, validateAgentInstall, type AgentInstall } from '../../scenarios/tower-fleet';
+import { FieldError, parseDuration } from '../../kernel/time';
 import { appendFileSync, writeFileSync } from 'node:fs';
 import { resolve } from 'node:path';
 import { InvalidArgumentError } from 'commander';
@@ -20,7 +23,14 @@ const speedArg = (v: string): number => {
   return n;
 };
 
-export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean; feedPort?: number; auditLog?: string }): Promise<{ server: LabServer; port: number; kubeconfig: string; feed: import('../serve/trace-feed').TraceFeed; feedPort: number }> {
+/** `--add-worker name=ip`: the seed's "Add a Worker Node", installed `atUs` after the start. */
+export interface ServeAddWorker {
+  name: string;
+  ip: string;
+  atUs: number;
+}
+
+export async function startServe(opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; quiet?: boolean; feedPort?: number; auditLog?: string; addWorker?: ServeAddWorker }): Promise<{ server: LabServer; port: number; kubeconfig: string; feed: import('../serve/trace-feed').TraceFeed; feedPort: number }> {
   const { kubeconfigYaml, makePki } = await import('../serve/pki');
   const { LabServer } = await import('../serve/server');
   const { TraceFeed } = await import('../serve/trace-feed');
@@ -37,6 +47,13 @@ export async function startServe(opts: { scenario: string; seed: number; port: n
   } catch (e) {
     if (e instanceof UnknownScenarioError) throw new CliError(e.message);
     throw e;
+  }
+  if (opts.addWorker) {
+    // The install is an input like any other: the same seed and flags give the same run.
+    const a: AgentInstall = { name: opts.addWorker.name, ip: opts.addWorker.ip, serverURL: 'https://10.89.97.201:6443', token: NODE_TOKEN };
+    const bad = server.sim.kernel.hasHostInput(AGENT_INSTALL) ? validateAgentInstall(server.sim.kernel, a) : `--scenario: Unsupported value: ${JSON.stringify(opts.scenario)}: --add-worker joins Tower Fleet's single server ("tower-fleet" or "tower-fleet-fresh")`;
+    if (bad) throw new CliError(bad.replace(/^--name:/, '--add-worker:').replace(/^--ip:/, '--add-worker:'));
+    server.sim.addInput({ atUs: opts.addWorker.atUs, type: 'host', kind: AGENT_INSTALL, payload: a });
   }
   let port: number;
   try {
@@ -81,15 +98,32 @@ export const register: RegisterCommand = (program) => {
     .option('--kubeconfig <file>', 'where to write the kubeconfig', 'kubelab.kubeconfig')
     .option('--speed <x>', 'simulated seconds per wall-clock second', speedArg, 1)
     .option('--trace-port <n>', 'port on 127.0.0.1 for the live trace the browser lab reads (0 = any)', intArg('--trace-port', 0, 65535), 0)
+    .option('--add-worker <name=ip>', 'a new machine joins with the node token (the seed\'s "Add a Worker Node"), e.g. k3s-worker-3=10.89.97.204')
+    .option('--add-worker-at <duration>', 'when, in simulated time from the start', '10s')
     .option('--audit-log <file>', 'write the apiserver\'s audit events there, one JSON line each (as --audit-log-path)')
     .option('-o, --output <format>', 'text or json (the ready line)', 'text')
-    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string; tracePort: number; auditLog?: string }) => {
+    .action(async (opts: { scenario: string; seed: number; port: number; kubeconfig: string; speed: number; output: string; tracePort: number; auditLog?: string; addWorker?: string; addWorkerAt: string }) => {
       if (opts.output !== 'text' && opts.output !== 'json') throw new CliError(`-o: Invalid value: ${JSON.stringify(opts.output)}: must be text or json`);
-      const { server, port, kubeconfig, feed, feedPort } = await startServe({ ...opts, feedPort: opts.tracePort });
+      let addWorker: ServeAddWorker | undefined;
+      if (opts.addWorker !== undefined) {
+        const m = /^([^=]+)=(.+)$/.exec(opts.addWorker);
+        if (!m) throw new CliError(`--add-worker: Invalid value: ${JSON.stringify(opts.addWorker)}: must be name=ip, e.g. k3s-worker-3=10.89.97.204`);
+        let atUs: number;
+        try {
+          atUs = parseDuration(opts.addWorkerAt, '--add-worker-at');
+        } catch (e) {
+          if (e instanceof FieldError) throw new CliError(e.message);
+          throw e;
+        }
+        addWorker = { name: m[1]!, ip: m[2]!, atUs };
+      }
+      const { server, port, kubeconfig, feed, feedPort } = await startServe({ scenario: opts.scenario, seed: opts.seed, port: opts.port, kubeconfig: opts.kubeconfig, speed: opts.speed, feedPort: opts.tracePort, ...(opts.auditLog ? { auditLog: opts.auditLog } : {}), ...(addWorker ? { addWorker } : {}) });
       const live = `http://127.0.0.1:${feedPort}`;
-      const ready = { url: `https://127.0.0.1:${port}`, kubeconfig, scenario: opts.scenario, seed: opts.seed, speed: opts.speed, liveTrace: live };
+      // k3s's supervisor answers on the same port: /cacerts, /ping, /v1-k3s/* with the node token's password.
+      const nodeToken = opts.scenario === 'tower-fleet' || opts.scenario === 'tower-fleet-fresh' ? NODE_TOKEN : undefined;
+      const ready = { url: `https://127.0.0.1:${port}`, kubeconfig, scenario: opts.scenario, seed: opts.seed, speed: opts.speed, liveTrace: live, ...(nodeToken ? { nodeToken } : {}) };
       if (opts.output === 'json') process.stdout.write(JSON.stringify(ready) + '\n');
-      else process.stdout.write(`kubelab: ${opts.scenario} (seed ${opts.seed}) serving at ${ready.url}\nkubeconfig written to ${kubeconfig}\ntry: kubectl --kubeconfig ${kubeconfig} get pods -A\nwatch it in the browser lab: npx pnpm@12 start, then open http://127.0.0.1:5173/?live=${live}\n(Ctrl-C to stop)\n`);
+      else process.stdout.write(`kubelab: ${opts.scenario} (seed ${opts.seed}) serving at ${ready.url}\nkubeconfig written to ${kubeconfig}\ntry: kubectl --kubeconfig ${kubeconfig} get pods -A\n${nodeToken ? `node token (k3s-master:/var/lib/rancher/k3s/server/node-token): ${nodeToken}\n  its K10 hash is the SHA-256 of what GET ${ready.url}/cacerts answers\n` : ''}watch it in the browser lab: npx pnpm@12 start, then open http://127.0.0.1:5173/?live=${live}\n(Ctrl-C to stop)\n`);
       await new Promise<void>((resolveStop) => {
         const stop = () => {
           void Promise.all([server.close(), feed.close()]).then(() => resolveStop());

@@ -13,8 +13,10 @@ import { makeFakeApiserver, type FakeApiState } from './fake-apiserver';
 export const API = 'cp/kube-apiserver';
 const cert = (cn: string) => ({ subject: { CN: cn, O: [] }, issuer: { CN: 'ca' }, serial: cn, notBefore: '', notAfter: '', extKeyUsage: ['clientAuth'] }) as any;
 
+/** A k3s agent's Node: the labels the kubelet registers it with (as scenarios/tower-fleet-objects.ts nodeObject), its pod CIDR, Ready. */
 export function nodeObj(name: string, ip: string, podCIDR: string): KubeObject {
-  return { apiVersion: 'v1', kind: 'Node', metadata: { name }, spec: { podCIDR, podCIDRs: [podCIDR] }, status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: ip }], allocatable: { pods: '110' } } };
+  const labels = { 'beta.kubernetes.io/arch': 'amd64', 'beta.kubernetes.io/instance-type': 'k3s', 'beta.kubernetes.io/os': 'linux', 'kubernetes.io/arch': 'amd64', 'kubernetes.io/hostname': name, 'kubernetes.io/os': 'linux', 'node.kubernetes.io/instance-type': 'k3s' };
+  return { apiVersion: 'v1', kind: 'Node', metadata: { name, labels }, spec: { podCIDR, podCIDRs: [podCIDR] }, status: { conditions: [{ type: 'Ready', status: 'True' }], addresses: [{ type: 'InternalIP', address: ip }], allocatable: { pods: '110' } } };
 }
 
 export function buildWorld(opts: { seed: number; nodes: number; cachedImages?: string[]; traceFilter?: (t: string, k: string) => boolean; leases?: boolean }) {

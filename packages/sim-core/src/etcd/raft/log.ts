@@ -11,7 +11,7 @@
  * (stepLeader copies MsgProp's entries before stamping term and index), and from then on the same
  * objects travel in MsgApp, sit in followers' logs, in Ready and in the persisted WAL, uncopied.
  */
-import type { Entry } from './types';
+import { NO_ENTRIES, type Entry } from './types';
 
 export interface RaftLog {
   /** ents[i].index === i; ents[0] is the dummy entry {term 0, index 0}. */
@@ -40,8 +40,8 @@ export function term(l: RaftLog, i: number): number {
 
 export const matchTerm = (l: RaftLog, i: number, t: number): boolean => i <= lastIndex(l) && term(l, i) === t;
 
-/** Entries from index lo on (all of them to the end). */
-export const entriesFrom = (l: RaftLog, lo: number): Entry[] => l.ents.slice(Math.max(1, lo));
+/** Entries from index lo on (all of them to the end); none: the shared empty list (a MsgApp that only moves the commit index on). */
+export const entriesFrom = (l: RaftLog, lo: number): Entry[] => (lo > lastIndex(l) ? NO_ENTRIES : l.ents.slice(Math.max(1, lo)));
 
 /** Entries in [lo, hi). */
 export const slice = (l: RaftLog, lo: number, hi: number): Entry[] => l.ents.slice(Math.max(1, lo), hi);

@@ -78,7 +78,9 @@ export function freeLE(pr: Progress, to: number): void {
   // Not splice, which builds an array of the freed ones (this runs on every MsgAppResp).
   const n = f.length - i;
   if (n === 0) {
-    pr.inflights = [];
+    // All freed (the common case): empty the list in place; pop keeps its backing store, which
+    // `length = 0` or a new list would give up, to allocate one again at the next MsgApp.
+    while (f.length > 0) f.pop();
     return;
   }
   for (let j = 0; j < n; j++) f[j] = f[j + i]!;

@@ -129,9 +129,28 @@ const matchScratch: number[] = [];
 
 /** Sorted voter ids by `prs` object: a new Raft view per step must not re-sort them each time. */
 const votersCache = new WeakMap<Record<number, P.Progress>, number[]>();
+/** Bumped by every applyConfChange (the one place `prs` keys change): a view's own copy of the list is good while it stands. */
+let confChanges = 0;
+
+/** `out` emptied (by pop, which keeps its backing store) and refilled with src[lo, hi). */
+function fillFrom<T>(out: T[], src: T[], lo: number, hi: number): T[] {
+  while (out.length > 0) out.pop();
+  for (let i = lo; i < hi; i++) out.push(src[i]!);
+  return out;
+}
 
 /** A view over a RaftState with the random source for this call; methods follow raft.go. */
 export class Raft {
+  /** The lists `readyInto(…, true)` hands out and refills (not state: a view's working space). */
+  private ownEntries: Entry[] = [];
+  private ownCommitted: Entry[] = [];
+  private ownMsgs: Message[] = [];
+  private ownHardState: HardState | null = null;
+  /** `voters()` for `votersOf` as of `confChanges === votersGen` (no WeakMap lookup per call). */
+  private votersOf: Record<number, P.Progress> | null = null;
+  private votersList: number[] = [];
+  private votersGen = -1;
+
   constructor(
     readonly s: RaftState,
     public rng: RandSource,
@@ -139,13 +158,21 @@ export class Raft {
 
   /** The voter ids in order; cached per `prs` object (its keys change only in applyConfChange). */
   voters(): number[] {
-    let v = votersCache.get(this.s.prs);
+    const prs = this.s.prs;
+    if (prs === this.votersOf && this.votersGen === confChanges) return this.votersList;
+    let v = votersCache.get(prs);
     if (v === undefined) {
-      v = Object.keys(this.s.prs)
-        .map(Number)
-        .sort((a, b) => a - b);
-      votersCache.set(this.s.prs, v);
+      // Pushed one by one into a literal, not `keys.map(Number)`: the list map() makes may be a list
+      // of doubles (V8 picks its kind from earlier lists), and a double id turns the `to` of every
+      // message built from it, and every field it reaches, into a boxed double.
+      v = [];
+      for (const k of Object.keys(prs)) v.push(Number(k));
+      v.sort((a, b) => a - b);
+      votersCache.set(prs, v);
     }
+    this.votersOf = prs;
+    this.votersList = v;
+    this.votersGen = confChanges;
     return v;
   }
 
@@ -633,6 +660,7 @@ export class Raft {
   applyConfChange(cc: ConfChange): void {
     const s = this.s;
     votersCache.delete(s.prs);
+    confChanges++;
     if (cc.type === 'ConfChangeAddNode') {
       if (!s.prs[cc.nodeId]) {
         const pr = P.newProgress(L.lastIndex(s.log) + 1);
@@ -676,19 +704,51 @@ export class Raft {
   /**
    * `ready`, filling in a Ready the caller owns (the etcd server's loop reuses one: a Ready per
    * step otherwise). Every field is overwritten; the arrays handed out are fresh or shared empties.
+   *
+   * With `reuse` (the etcd server's loop, which is done with a Ready before it asks for the next),
+   * the lists of entries, committed entries and messages, and the HardState, are this view's own,
+   * refilled on the next `readyInto(…, true)`: nothing allocated per Ready. The caller copies what
+   * it keeps.
    */
-  readyInto(rd: Ready): Ready {
+  readyInto(rd: Ready, reuse = false): Ready {
     const s = this.s;
+    const l = s.log;
     const prev = s.prevHardState;
-    const hsChanged = s.term !== prev.term || s.vote !== prev.vote || s.log.committed !== prev.commit;
+    const hsChanged = s.term !== prev.term || s.vote !== prev.vote || l.committed !== prev.commit;
     const softChanged = s.lead !== s.prevSoft.lead || s.state !== s.prevSoft.state;
     rd.soft = softChanged ? { lead: s.lead, state: s.state } : null;
-    rd.hardState = hsChanged ? this.hardState() : null;
-    rd.entries = s.log.stable < L.lastIndex(s.log) ? L.unstableEntries(s.log) : EMPTY;
-    rd.committedEntries = s.log.committed > s.log.applied ? L.nextEnts(s.log) : EMPTY;
+    if (!hsChanged) rd.hardState = null;
+    else if (!reuse) rd.hardState = this.hardState();
+    else {
+      // The last HardState handed out is this view's own object, updated in place.
+      let hs = this.ownHardState;
+      if (hs === null || s.prevHardState !== hs) hs = this.ownHardState = this.hardState();
+      else {
+        hs.term = s.term;
+        hs.vote = s.vote;
+        hs.commit = l.committed;
+      }
+      rd.hardState = hs;
+    }
+    const li = L.lastIndex(l);
+    if (!reuse) {
+      rd.entries = l.stable < li ? L.unstableEntries(l) : EMPTY;
+      rd.committedEntries = l.committed > l.applied ? L.nextEnts(l) : EMPTY;
+    } else {
+      rd.entries = l.stable < li ? fillFrom(this.ownEntries, l.ents, l.stable + 1, li + 1) : EMPTY;
+      rd.committedEntries = l.committed > l.applied ? fillFrom(this.ownCommitted, l.ents, l.applied + 1, l.committed + 1) : EMPTY;
+    }
+    // An empty list is handed out as it is (what is sent while the Ready is handled lands in it).
     rd.messages = s.msgs;
     rd.readStates = s.readStates;
-    if (s.msgs.length > 0) s.msgs = [];
+    if (s.msgs.length > 0) {
+      if (reuse) {
+        const spare = this.ownMsgs;
+        while (spare.length > 0) spare.pop(); // pop keeps the backing store; `length = 0` drops it
+        s.msgs = spare;
+        this.ownMsgs = rd.messages;
+      } else s.msgs = [];
+    }
     if (s.readStates.length > 0) s.readStates = [];
     if (rd.entries.length > 0) {
       const last = rd.entries[rd.entries.length - 1]!;
