@@ -516,18 +516,7 @@ function handleRequest(s: ApiServerState, from: string, req: HttpRequest, env: S
           return;
         }
         if (sub === 'scale') rmw(key, { kind: 'scale', patch }, true);
-        else if (sub === 'status') {
-          // The status strategy: the spec stays as stored; metadata goes through but for what the kind
-          // resets (a pod's ownerReferences and deletionTimestamp, the apps workloads' labels); see patch.ts.
-          const p = patch as { metadata?: Record<string, unknown>; status?: unknown };
-          const meta = p.metadata && typeof p.metadata === 'object' ? { ...p.metadata } : undefined;
-          if (meta && def.kind === 'Pod') {
-            delete meta['ownerReferences'];
-            delete meta['deletionTimestamp'];
-          }
-          if (meta && ['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(def.kind)) delete meta['labels'];
-          rmw(key, { kind: 'merge-patch', patch: { ...(meta ? { metadata: meta } : {}), status: p.status ?? {} } });
-        }
+        else if (sub === 'status') rmw(key, { kind: 'merge-patch', patch, statusOf: def.kind });
         else rmw(key, { kind: 'merge-patch', patch });
         return;
       }

@@ -207,26 +207,7 @@ export function patchObject(current: KubeObject, r: PatchRequest): PatchOutcome 
     const qualifiedKind = r.group ? `${r.kind}.${r.group}` : r.kind;
     return fromStatus(failure(422, 'Invalid', `${qualifiedKind} ${JSON.stringify(cur.name)} is invalid: ${aggregate(errs)}`, { name: cur.name, ...(r.group ? { group: r.group } : {}), kind: r.kind, causes: errs.map((e) => ({ reason: e.type, message: aggregate([e]).slice(e.field.length + 2), field: e.field })) }));
   }
-  if (r.status) {
-    // The status strategies' PrepareForUpdate: the spec stays as it was; metadata goes through
-    // (flannel writes its node annotations through nodes/status), except what the kind keeps:
-    // a pod's deletionTimestamp and ownerReferences (pkg/registry/core/pod/strategy.go
-    // podStatusStrategy), the apps workloads' labels (pkg/registry/apps/*/strategy.go).
-    const out = structuredClone(obj);
-    if (current.spec === undefined) delete out.spec;
-    else out.spec = structuredClone(current.spec);
-    if (r.kind === 'Pod') {
-      if (current.metadata.deletionTimestamp === undefined) delete out.metadata.deletionTimestamp;
-      else out.metadata.deletionTimestamp = current.metadata.deletionTimestamp;
-      if (current.metadata.ownerReferences === undefined) delete out.metadata.ownerReferences;
-      else out.metadata.ownerReferences = structuredClone(current.metadata.ownerReferences);
-    }
-    if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(r.kind)) {
-      if (current.metadata.labels === undefined) delete out.metadata.labels;
-      else out.metadata.labels = structuredClone(current.metadata.labels);
-    }
-    return { ok: true, object: out };
-  }
+  if (r.status) return { ok: true, object: prepareStatusUpdate(r.kind, current, obj) };
   if (STATUS_KEPT_ON_UPDATE.has(r.kind)) {
     if (current.status === undefined) delete obj.status;
     else obj.status = structuredClone(current.status);
@@ -246,4 +227,23 @@ function dropDirectives(v: unknown): unknown {
   if (Array.isArray(v)) return v.map(dropDirectives);
   if (v !== null && typeof v === 'object') return Object.fromEntries(Object.entries(v).filter(([k]) => !k.startsWith('$')).map(([k, x]) => [k, dropDirectives(x)]));
   return v;
+}
+
+/**
+ * The status strategies' PrepareForUpdate, for any write through `/status`: the spec stays as it
+ * was; metadata goes through (flannel writes its node annotations through nodes/status), except
+ * what the kind keeps: a pod's deletionTimestamp and ownerReferences (pkg/registry/core/pod/
+ * strategy.go podStatusStrategy), the apps workloads' labels (pkg/registry/apps/deployment/strategy.go and its siblings).
+ */
+export function prepareStatusUpdate(kind: string, current: KubeObject, updated: KubeObject): KubeObject {
+  const out = structuredClone(updated);
+  const keep = (from: Record<string, unknown>, to: Record<string, unknown>, field: string) => {
+    if (from[field] === undefined) delete to[field];
+    else to[field] = structuredClone(from[field]);
+  };
+  keep(current as unknown as Record<string, unknown>, out as unknown as Record<string, unknown>, 'spec');
+  const meta = (o: KubeObject) => o.metadata as unknown as Record<string, unknown>;
+  if (kind === 'Pod') for (const f of ['deletionTimestamp', 'ownerReferences']) keep(meta(current), meta(out), f);
+  if (['Deployment', 'ReplicaSet', 'StatefulSet', 'DaemonSet'].includes(kind)) keep(meta(current), meta(out), 'labels');
+  return out;
 }

@@ -13,7 +13,7 @@
 import type { KubeObject } from '../objects/meta';
 import { rfc3339 } from '../objects/meta';
 import { deleteStrategyFor, planDelete } from './delete';
-import { patchObject } from './patch';
+import { patchObject, prepareStatusUpdate } from './patch';
 import type { Status } from './status';
 
 export type Mutation =
@@ -21,7 +21,8 @@ export type Mutation =
   | { kind: 'binding'; node: string }
   | { kind: 'graceful-delete'; graceSeconds: number | null }
   | { kind: 'namespace-finalize'; finalizers: string[]; resourceVersion?: string }
-  | { kind: 'merge-patch'; patch: unknown }
+  /** `statusOf`: a patch of the kind's `/status` (the status strategy then keeps what it keeps). */
+  | { kind: 'merge-patch'; patch: unknown; statusOf?: string }
   | { kind: 'scale'; replicas?: number; patch?: unknown }
   // A strategic merge patch or RFC 6902 JSON patch (patch.ts), of the object or of a subresource.
   | { kind: 'strategic-merge-patch' | 'json-patch'; patch: unknown; goType?: string; subresource?: 'status' | 'scale'; qualified: string; objectKind: string; group: string };
@@ -81,7 +82,7 @@ export function applyMutation(current: KubeObject, m: Mutation, nowMs: number): 
       if (o.metadata.namespace) patched.metadata.namespace = o.metadata.namespace;
       patched.metadata.uid = o.metadata.uid;
       patched.metadata.creationTimestamp = o.metadata.creationTimestamp;
-      return { ok: true, object: patched };
+      return { ok: true, object: m.statusOf ? prepareStatusUpdate(m.statusOf, o, patched) : patched };
     }
     case 'scale': {
       const replicas = m.replicas ?? ((m.patch as { spec?: { replicas?: number } })?.spec?.replicas as number | undefined);
